@@ -1,0 +1,153 @@
+"""The ``newsdesk`` command line: the entry point that wires settings, core and adapters.
+
+Commands: ``ask``, ``shell``, ``sources``, ``index`` and ``eval``. Replies go to standard output;
+progress and warnings go to standard error, so ``--json`` output stays one clean object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from adapters.console.render import to_json, to_terminal
+from adapters.console.shell import run_shell
+from bot import (
+    Newsdesk,
+    NewsdeskError,
+    Settings,
+    build_newsdesk,
+    evaluate_retrieval,
+    load_settings,
+)
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the command line (also the source of ``newsdesk --help``)."""
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="Answers questions from a German news archive and posts digests to chat.",
+        epilog="Settings come from NEWSDESK_* environment variables or .env (see .env.example).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail to stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ask = commands.add_parser("ask", help="answer one question and exit")
+    ask.add_argument("question", nargs="+", help='the question, e.g. "Wer ist Mustafa Suleyman?"')
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+
+    commands.add_parser("shell", help="an interactive session (help, questions, ...)")
+    commands.add_parser("sources", help="list the indexed articles with their metadata")
+
+    index = commands.add_parser("index", help="build or refresh the search index")
+    index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
+
+    evaluate = commands.add_parser("eval", help="measure retrieval quality on a SQuAD file")
+    evaluate.add_argument("file", type=Path, help="a SQuAD-format JSON file")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+class _Progress:
+    """Progress lines on stderr: what is happening, then how long it took."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def __call__(self, message: str) -> None:
+        self._stream.write(message + "\n")
+        self._stream.flush()
+
+
+def _use_color(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    settings: Settings | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the command line; returns the process exit status.
+
+    Args:
+        argv: Arguments without the program name (default: ``sys.argv[1:]``).
+        settings: Settings to use instead of reading the environment (tests pass them in).
+        stdin: Input stream (default ``sys.stdin``).
+        stdout: Output stream for replies (default ``sys.stdout``).
+        stderr: Output stream for progress and errors (default ``sys.stderr``).
+    """
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="newsdesk: %(levelname)s: %(message)s",
+        stream=stderr,
+        force=True,
+    )
+    progress = _Progress(stderr)
+    try:
+        settings = settings or load_settings()
+        if args.command == "eval":
+            return _eval(args.file, settings, as_json=args.json, out=stdout, progress=progress)
+        quiet_progress = progress if args.command == "index" or args.verbose else None
+        core = build_newsdesk(
+            settings, progress=quiet_progress, rebuild=args.command == "index" and args.rebuild
+        )
+        return _run(args, core, stdin=stdin, stdout=stdout)
+    except NewsdeskError as error:
+        stderr.write(f"newsdesk: {error}\n")
+        return 1
+    except KeyboardInterrupt:
+        stderr.write("newsdesk: interrupted\n")
+        return 130
+
+
+def _run(args: argparse.Namespace, core: Newsdesk, *, stdin: TextIO, stdout: TextIO) -> int:
+    if args.command == "ask":
+        reply = core.ask(" ".join(args.question))
+        if args.json:
+            stdout.write(json.dumps(to_json(reply), ensure_ascii=False) + "\n")
+        else:
+            stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
+        return 0
+    if args.command == "shell":
+        return run_shell(core, stdin, stdout, color=_use_color(stdout))
+    if args.command == "sources":
+        stdout.write(to_terminal(core.list_sources(), core.phrases) + "\n")
+        return 0
+    stdout.write(core.index_summary() + "\n")
+    return 0
+
+
+def _eval(
+    file: Path, settings: Settings, *, as_json: bool, out: TextIO, progress: _Progress
+) -> int:
+    started = time.perf_counter()
+    result = evaluate_retrieval(file, settings, progress=progress)
+    if as_json:
+        out.write(json.dumps(result.as_json()) + "\n")
+        return 0
+    out.write(
+        f"{file.name}: {result.queries} questions over {result.documents} passages\n"
+        f"  MRR@10    {result.mrr_at_10:.4f}\n"
+        f"  Recall@1  {result.recall_at_1:.4f}\n"
+        f"  Recall@5  {result.recall_at_5:.4f}\n"
+        f"  {result.qps:,.0f} queries/s ({time.perf_counter() - started:.1f} s in all)\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

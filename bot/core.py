@@ -1,0 +1,115 @@
+"""The platform-neutral core: one ``handle(text) -> Reply`` for every adapter.
+
+The core returns values and never sends. It cleans what a person typed, answers a clear sentence
+to every bad input (empty, emoji only, filler words only, an over-long paste), and otherwise asks
+the knowledge base and composes the answer.
+"""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from bot.answers import AnswerPolicy, compose_answer
+from bot.commands import Ask, Help, ListSources, parse_command
+from bot.phrases import Phrasebook
+from bot.questions import clean_question
+from bot.replies import Reply, ReplyKind, paragraph
+from knowledge import KnowledgeBase
+
+__all__ = ["Newsdesk"]
+
+
+class Newsdesk:
+    """Answers questions and commands from a knowledge base, in one language."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        phrases: Phrasebook,
+        *,
+        articles_dir: str = "",
+        max_question_chars: int = 500,
+        policy: AnswerPolicy | None = None,
+    ) -> None:
+        """Wire the core; ``bot.wiring.build_newsdesk`` does this from settings."""
+        self.knowledge = knowledge
+        self.phrases = phrases
+        self.articles_dir = articles_dir
+        self.max_question_chars = max_question_chars
+        self.policy = policy or AnswerPolicy()
+
+    def handle(self, text: str) -> Reply:
+        """Answer one message in the command grammar (``help``, ``sources``, a question)."""
+        match parse_command(text):
+            case Help():
+                return self.help()
+            case ListSources():
+                return self.list_sources()
+            case Ask(question):
+                return self.ask(question)
+            case unknown:
+                assert_never(unknown)
+
+    def ask(self, question: str) -> Reply:
+        """Answer a question from the archive, or say clearly why not."""
+        phrases = self.phrases
+        clean = clean_question(question, max_chars=self.max_question_chars)
+        notices = (
+            (phrases.shortened.format(length=clean.original_length, limit=self.max_question_chars),)
+            if clean.shortened
+            else ()
+        )
+        if not clean.text:
+            return _problem(phrases.empty)
+        if not self.knowledge.articles:
+            return _problem(phrases.empty_archive.format(directory=self.articles_dir))
+        query = self.knowledge.parse_query(clean.text)
+        if not query.words:
+            if not query.stopwords:
+                return _problem(phrases.no_words)
+            shown = ", ".join(dict.fromkeys(query.stopwords))
+            return _problem(phrases.only_stopwords.format(words=shown))
+        hits = self.knowledge.search(query, k=10)
+        reply = compose_answer(
+            query,
+            hits,
+            self.knowledge.matches,
+            phrases,
+            archive_size=len(self.knowledge.articles),
+            policy=self.policy,
+        )
+        return Reply(reply.paragraphs, reply.kind, reply.sources, clean.text, notices)
+
+    def help(self) -> Reply:
+        """What the bot understands, with an example."""
+        intro = self.phrases.help_intro.format(count=len(self.knowledge.articles))
+        return Reply.info(intro, *(f"• {line}" for line in self.phrases.help_lines))
+
+    def list_sources(self) -> Reply:
+        """The indexed articles: title, then publisher, date and id."""
+        articles = self.knowledge.articles
+        lines = [self.phrases.sources_intro.format(count=len(articles))]
+        for article in articles:
+            publisher = article.source or self.phrases.no_publisher
+            lines.append(
+                f"• {article.title} ({publisher} · {self.phrases.date(article.published)} · "
+                f"{article.id})"
+            )
+        return Reply.info(*lines)
+
+    def greeting(self) -> str:
+        """The console's first line."""
+        return self.phrases.greeting.format(count=len(self.knowledge.articles))
+
+    def index_summary(self) -> str:
+        """One line on the index: articles, passages, skipped files, cache use."""
+        kb = self.knowledge
+        how = "reused from cache" if kb.loaded_from_cache else f"built in {kb.build_seconds:.2f} s"
+        return (
+            f"{len(kb.articles)} articles, {len(kb.passages)} passages, "
+            f"{len(kb.skipped)} files skipped; index {how}."
+        )
+
+
+def _problem(sentence: str) -> Reply:
+    return Reply((paragraph(sentence),), kind=ReplyKind.PROBLEM)

@@ -1,0 +1,135 @@
+"""The neutral currency the core hands to every adapter: replies made of styled spans.
+
+The core never formats for a platform. A reply's text is a sequence of paragraphs, each a sequence
+of :class:`Span` values whose ``style`` says *what* a piece of text is (plain, an emphasised query
+term, a citation number); each adapter decides *how* that looks (mrkdwn ``*bold*`` in Slack,
+``**bold**`` in Discord, ANSI bold in a terminal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+__all__ = [
+    "Paragraph",
+    "Reply",
+    "ReplyKind",
+    "Source",
+    "Span",
+    "SpanStyle",
+    "defuse_mass_mentions",
+    "paragraph",
+    "plain",
+]
+
+SpanStyle = Literal["plain", "emphasis", "citation"]
+
+_MASS_MENTION = re.compile(r"(?i)([@＠])(everyone|here|channel)\b|<!(channel|here|everyone)>")
+
+
+def defuse_mass_mentions(text: str) -> str:
+    """Make ``@everyone``, ``@here``, ``@channel`` and ``<!here>``-style pings inert.
+
+    A zero-width space after the ``@`` keeps the word readable while no platform reads it as a
+    mass mention; Slack's ``<!channel>`` form loses its angle brackets. Adapters escape their own
+    markup as well: this is the core's half of defence in depth.
+    """
+
+    def _defuse(match: re.Match[str]) -> str:
+        if match.group(3):
+            return f"!{match.group(3)}"
+        return f"{match.group(1)}\u200b{match.group(2)}"
+
+    return _MASS_MENTION.sub(_defuse, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text with one style; its text is already defused of mass mentions."""
+
+    text: str
+    style: SpanStyle = "plain"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", defuse_mass_mentions(self.text))
+
+
+Paragraph = tuple[Span, ...]
+
+
+def paragraph(*parts: str | Span) -> Paragraph:
+    """Build a paragraph from strings (plain spans) and spans."""
+    return tuple(part if isinstance(part, Span) else Span(part) for part in parts)
+
+
+class ReplyKind(Enum):
+    """What a reply is, so adapters can choose a colour or an icon."""
+
+    ANSWER = "answer"
+    NO_ANSWER = "no_answer"
+    PROBLEM = "problem"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One cited article: numbered as in the answer's citations, best first."""
+
+    number: int
+    article_id: str
+    title: str
+    publisher: str | None
+    published: dt.date | None
+    passage: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the core says back: paragraphs of spans, the sources cited, and what kind it is.
+
+    Attributes:
+        paragraphs: The body, each paragraph a tuple of spans.
+        kind: Answer, no answer, a problem with the input, or information (help, lists).
+        sources: The cited articles, numbered from 1, best first.
+        question: The question as it was understood (for adapters that restate it).
+        notices: Extra sentences about the request (for example that it was shortened).
+    """
+
+    paragraphs: tuple[Paragraph, ...]
+    kind: ReplyKind = ReplyKind.INFO
+    sources: tuple[Source, ...] = ()
+    question: str | None = None
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def answered(self) -> bool:
+        """True when the reply answers a question from the archive."""
+        return self.kind is ReplyKind.ANSWER
+
+    @property
+    def text(self) -> str:
+        """The body as plain text: paragraphs separated by blank lines, citations as ``[n]``."""
+        return "\n\n".join(plain(p) for p in self.paragraphs)
+
+    @classmethod
+    def info(cls, *lines: str | Paragraph, kind: ReplyKind = ReplyKind.INFO) -> Reply:
+        """A reply of plain paragraphs (help, lists, problems)."""
+        paragraphs = tuple(paragraph(line) if isinstance(line, str) else line for line in lines)
+        return cls(paragraphs=paragraphs, kind=kind)
+
+
+def plain(spans: Iterable[Span]) -> str:
+    """Render spans as plain text, citations as `` [n]``."""
+    out: list[str] = []
+    for span in spans:
+        if span.style == "citation":
+            out.append(f" [{span.text}]")
+        else:
+            out.append(span.text)
+    return "".join(out)

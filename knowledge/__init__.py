@@ -1,0 +1,49 @@
+"""The knowledge library: articles, German analysis, passages and the BM25 index.
+
+A pure library: it reads files from paths it is given, does no network I/O, and knows nothing of
+the bot or chat platforms.
+"""
+
+from knowledge.analysis import Analyzer, GermanAnalyzer, Word
+from knowledge.articles import Article, ArticleError, ArticleLoad, SkippedFile, load_articles
+from knowledge.base import KnowledgeBase, PassageHit
+from knowledge.bm25 import Bm25Params, ImpactMatrix
+from knowledge.compounds import CompoundParams, Decompounder
+from knowledge.evaluation import EvalResult, EvalSet, SquadFormatError, evaluate, load_squad
+from knowledge.index import Hit, QueryTerm, QueryTerms, SearchIndex
+from knowledge.matching import Query, TermMatch, coverage, find_matches, parse_query
+from knowledge.text import Passage, split_passages, split_sentences
+
+__all__ = [
+    "Analyzer",
+    "Article",
+    "ArticleError",
+    "ArticleLoad",
+    "Bm25Params",
+    "CompoundParams",
+    "Decompounder",
+    "EvalResult",
+    "EvalSet",
+    "GermanAnalyzer",
+    "Hit",
+    "ImpactMatrix",
+    "KnowledgeBase",
+    "Passage",
+    "PassageHit",
+    "Query",
+    "QueryTerm",
+    "QueryTerms",
+    "SearchIndex",
+    "SkippedFile",
+    "SquadFormatError",
+    "TermMatch",
+    "Word",
+    "coverage",
+    "evaluate",
+    "find_matches",
+    "load_articles",
+    "load_squad",
+    "parse_query",
+    "split_passages",
+    "split_sentences",
+]

@@ -1,0 +1,249 @@
+"""Load news articles from a folder of plain-text and markdown files.
+
+:func:`load_articles` reads every ``.txt`` and ``.md`` file below a folder (recursively, in
+sorted path order, skipping hidden files and folders and other extensions). A file that
+cannot be used is skipped, logged as a warning and reported as a :class:`SkippedFile`; the
+other files still load. Reasons are short English phrases: ``"empty file"``,
+``"empty file (only whitespace)"``, ``"not valid UTF-8 (byte 0xff at offset 0)"``,
+``"binary data (contains NUL bytes)"``, ``"no text after the front matter"``,
+``"unreadable: Permission denied"`` and ``"duplicate article id"`` (two files with the same
+stem, e.g. ``a.txt`` and ``sub/a.md``: the first in sorted path order wins).
+
+A UTF-8 byte order mark is dropped and newlines become ``\\n``. A markdown file may start with
+front matter between ``---`` lines holding simple ``key: value`` lines (values optionally
+quoted) for ``title``, ``source``, ``url`` and ``published`` (``YYYY-MM-DD`` or a German date).
+Front matter wins; whatever it leaves out is derived from the text by
+:mod:`knowledge.metadata`.
+
+Errors:
+    ArticleError: :func:`read_article` raises it for a file that cannot be used, and
+        :func:`load_articles` for a folder that does not exist. It carries ``path`` and a short
+        ``reason``; its message is a full sentence naming the path.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.metadata import derive_published, derive_source, derive_title, parse_german_date
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "Article",
+    "ArticleError",
+    "ArticleLoad",
+    "SkippedFile",
+    "load_articles",
+    "read_article",
+]
+
+logger = logging.getLogger(__name__)
+
+#: File name endings that hold articles (compared case-insensitively).
+ARTICLE_SUFFIXES: frozenset[str] = frozenset({".txt", ".md"})
+_FRONT_MATTER_KEYS = frozenset({"title", "source", "url", "published"})
+_FENCES = ("---", "...")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article with its metadata.
+
+    Attributes:
+        id: The file stem, e.g. ``"001_37de1b6d01b33ede"``.
+        title: The front matter title, the headline, or the shortened opening sentence.
+        source: The publisher, e.g. ``"Creati.ai"``, if the file names one.
+        url: The article's address, if the front matter gives one.
+        published: The publication date, if the file states one.
+        text: The body text (front matter removed), newlines normalised to ``\\n``.
+        path: The file the article was read from.
+        digest: The SHA-256 hex digest of the file's raw bytes, for use as a cache key.
+    """
+
+    id: str
+    title: str
+    source: str | None
+    url: str | None
+    published: datetime.date | None
+    text: str
+    path: Path
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file that was left out of a load, and why.
+
+    Attributes:
+        path: The file (or folder) that was skipped.
+        reason: A short English phrase, e.g. ``"empty file"``.
+    """
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLoad:
+    """The result of loading a folder: the usable articles and the skipped files.
+
+    Attributes:
+        articles: The articles, sorted by id.
+        skipped: The skipped files, in the order they were met.
+    """
+
+    articles: tuple[Article, ...]
+    skipped: tuple[SkippedFile, ...]
+
+
+class ArticleError(Exception):
+    """An article file or folder that cannot be used.
+
+    Attributes:
+        path: The file or folder concerned.
+        reason: A short English phrase saying what is wrong.
+    """
+
+    def __init__(self, path: Path, reason: str, message: str | None = None) -> None:
+        super().__init__(message or f"Cannot use article file {path}: {reason}.")
+        self.path = path
+        self.reason = reason
+
+
+def read_article(path: Path) -> Article:
+    """Read one ``.txt`` or ``.md`` file into an :class:`Article`.
+
+    Args:
+        path: The file to read.
+
+    Returns:
+        The article, with metadata from front matter or derived from the text.
+
+    Raises:
+        ArticleError: If the file is unreadable, empty, not UTF-8 or holds binary data.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(path, f"unreadable: {exc.strerror or exc}") from exc
+    if not raw:
+        raise ArticleError(path, "empty file")
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        reason = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        raise ArticleError(path, reason) from exc
+    text = decoded.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise ArticleError(path, "binary data (contains NUL bytes)")
+    if not text.strip():
+        raise ArticleError(path, "empty file (only whitespace)")
+    fields: dict[str, str] = {}
+    if path.suffix.lower() == ".md":
+        fields, text = _split_front_matter(text)
+        if not text.strip():
+            raise ArticleError(path, "no text after the front matter")
+    return Article(
+        id=path.stem,
+        title=fields.get("title") or derive_title(text) or path.stem,
+        source=fields.get("source") or derive_source(text),
+        url=fields.get("url") or None,
+        published=_published(fields.get("published"), text, path),
+        text=text,
+        path=path,
+        digest=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def load_articles(directory: Path) -> ArticleLoad:
+    """Load every article file below a folder, skipping (and logging) unusable ones.
+
+    Args:
+        directory: The folder to search recursively.
+
+    Returns:
+        The articles sorted by id, and the files that were skipped with their reasons.
+
+    Raises:
+        ArticleError: If ``directory`` does not exist or is not a folder.
+    """
+    if not directory.is_dir():
+        problem = "does not exist" if not directory.exists() else "is not a folder"
+        raise ArticleError(directory, f"folder {problem}", f"Article folder {directory} {problem}.")
+    skipped: list[SkippedFile] = []
+    articles: dict[str, Article] = {}
+    for path in _article_paths(directory, skipped):
+        try:
+            article = read_article(path)
+        except ArticleError as exc:
+            _skip(skipped, path, exc.reason)
+            continue
+        kept = articles.get(article.id)
+        if kept is not None:
+            _skip(skipped, path, "duplicate article id", f"kept {kept.path}")
+            continue
+        articles[article.id] = article
+    ordered = tuple(articles[key] for key in sorted(articles))
+    return ArticleLoad(articles=ordered, skipped=tuple(skipped))
+
+
+def _article_paths(directory: Path, skipped: list[SkippedFile]) -> list[Path]:
+    def unreadable(error: OSError) -> None:
+        _skip(skipped, Path(error.filename or directory), f"unreadable: {error.strerror}")
+
+    found: list[Path] = []
+    for root, dirnames, filenames in os.walk(directory, onerror=unreadable):
+        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+        found.extend(
+            Path(root, name)
+            for name in filenames
+            if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+        )
+    return sorted(found, key=lambda path: path.relative_to(directory).parts)
+
+
+def _skip(skipped: list[SkippedFile], path: Path, reason: str, detail: str = "") -> None:
+    suffix = f" ({detail})" if detail else ""
+    logger.warning("Skipping article file %s: %s%s", path, reason, suffix)
+    skipped.append(SkippedFile(path=path, reason=reason))
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in _FENCES), None)
+    if end is None:
+        return {}, text  # an opening rule without a closing one is no front matter
+    fields: dict[str, str] = {}
+    for line in lines[1:end]:
+        key, colon, value = line.partition(":")
+        key = key.strip().lower()
+        if colon and key in _FRONT_MATTER_KEYS:
+            fields[key] = _unquote(value.strip())
+    return fields, "\n".join(lines[end + 1 :]).lstrip("\n")
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1].strip()
+    return value
+
+
+def _published(value: str | None, text: str, path: Path) -> datetime.date | None:
+    if value:
+        date = parse_german_date(value)
+        if date is not None:
+            return date
+        logger.warning(
+            "Article file %s: front matter date %r is not a date (use YYYY-MM-DD or "
+            "'27. Januar 2026'); using the date found in the text",
+            path,
+            value,
+        )
+    return derive_published(text)

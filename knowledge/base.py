@@ -1,0 +1,157 @@
+"""The knowledge base: articles, their passages and the search index over them, kept together.
+
+:meth:`KnowledgeBase.open` loads the articles from a folder, splits them into passages, and reuses
+the index saved in the cache folder when the articles, the chunking and the analyzer are unchanged
+(content hashes), or builds and saves a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.analysis import Analyzer, GermanAnalyzer
+from knowledge.articles import Article, SkippedFile, load_articles
+from knowledge.bm25 import Bm25Params
+from knowledge.index import SearchIndex
+from knowledge.matching import Query, TermMatch, find_matches, parse_query
+from knowledge.text import Passage, split_passages
+
+__all__ = ["CHUNKING_VERSION", "KnowledgeBase", "PassageHit"]
+
+#: Bump when passage splitting changes, so saved indexes are rebuilt.
+CHUNKING_VERSION = "passages-1"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    """A passage found for a query, with its article and BM25 score."""
+
+    passage: Passage
+    article: Article
+    score: float
+
+
+class KnowledgeBase:
+    """Articles, passages and their index; answers searches and term matches."""
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        passages: Sequence[Passage],
+        index: SearchIndex,
+        *,
+        skipped: Sequence[SkippedFile] = (),
+        loaded_from_cache: bool = False,
+        build_seconds: float = 0.0,
+    ) -> None:
+        """Hold already built parts; use :meth:`open` or :meth:`build` to make them."""
+        self.articles = tuple(articles)
+        self.passages = tuple(passages)
+        self.index = index
+        self.skipped = tuple(skipped)
+        self.loaded_from_cache = loaded_from_cache
+        self.build_seconds = build_seconds
+        self._by_id = {article.id: article for article in self.articles}
+
+    @classmethod
+    def build(
+        cls,
+        articles: Sequence[Article],
+        *,
+        analyzer: Analyzer | None = None,
+        params: Bm25Params | None = None,
+        skipped: Sequence[SkippedFile] = (),
+    ) -> KnowledgeBase:
+        """Split articles into passages and index them (no cache)."""
+        started = time.perf_counter()
+        passages = [p for article in articles for p in split_passages(article.id, article.text)]
+        index = SearchIndex.build(
+            [p.text for p in passages], analyzer or GermanAnalyzer(), params or Bm25Params()
+        )
+        return cls(
+            articles,
+            passages,
+            index,
+            skipped=skipped,
+            build_seconds=time.perf_counter() - started,
+        )
+
+    @classmethod
+    def open(
+        cls,
+        articles_dir: Path,
+        cache_dir: Path,
+        *,
+        analyzer: Analyzer | None = None,
+        params: Bm25Params | None = None,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+    ) -> KnowledgeBase:
+        """Load the articles and reuse the cached index when it is still valid.
+
+        Args:
+            articles_dir: Folder of ``.txt``/``.md`` articles.
+            cache_dir: Folder for the saved index (created when missing).
+            analyzer: The text analyzer (default :class:`GermanAnalyzer`).
+            params: BM25 parameters.
+            rebuild: Ignore a saved index.
+            progress: Called with a line of progress text for long steps.
+
+        Raises:
+            knowledge.articles.ArticleError: the articles folder is missing.
+        """
+        say = progress or (lambda _message: None)
+        analyzer, params = analyzer or GermanAnalyzer(), params or Bm25Params()
+        loaded = load_articles(articles_dir)
+        say(f"Loaded {len(loaded.articles)} articles from {articles_dir}")
+        passages = [
+            p for article in loaded.articles for p in split_passages(article.id, article.text)
+        ]
+        key = cache_key(loaded.articles)
+        index = None if rebuild else SearchIndex.load(cache_dir, key, analyzer, params)
+        if index is not None and index.n_docs == len(passages):
+            say(f"Reused the saved index of {len(passages)} passages in {cache_dir}")
+            return cls(
+                loaded.articles, passages, index, skipped=loaded.skipped, loaded_from_cache=True
+            )
+        say(f"Indexing {len(passages)} passages of {len(loaded.articles)} articles ...")
+        started = time.perf_counter()
+        index = SearchIndex.build([p.text for p in passages], analyzer, params)
+        seconds = time.perf_counter() - started
+        index.save(cache_dir, key)
+        say(f"Indexed {len(passages)} passages in {seconds:.2f} s; saved to {cache_dir}")
+        return cls(loaded.articles, passages, index, skipped=loaded.skipped, build_seconds=seconds)
+
+    def article(self, article_id: str) -> Article:
+        """Return the article with this id (``KeyError`` when unknown)."""
+        return self._by_id[article_id]
+
+    def parse_query(self, text: str) -> Query:
+        """Analyse a question into weighted words; unseen words weigh the rarest term's idf."""
+        return parse_query(text, self.index, unseen_weight=self.index.max_idf())
+
+    def search(self, query: Query, k: int = 10) -> list[PassageHit]:
+        """The ``k`` best passages for the query, best first (only those with a positive score)."""
+        hits = self.index.search(query.terms, k)
+        return [
+            PassageHit(self.passages[h.doc], self._by_id[self.passages[h.doc].article_id], h.score)
+            for h in hits
+        ]
+
+    def matches(self, text: str, query: Query) -> list[TermMatch]:
+        """The words of ``text`` that match the query (for relevance, sentences, emphasis)."""
+        return find_matches(text, query, self.index)
+
+
+def cache_key(articles: Sequence[Article]) -> str:
+    """A hash of everything outside the index that decides its content."""
+    digest = hashlib.sha256(CHUNKING_VERSION.encode())
+    for article in articles:
+        digest.update(f"\0{article.id}\0{article.digest}".encode())
+    return digest.hexdigest()

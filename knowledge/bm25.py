@@ -1,0 +1,256 @@
+"""BM25 as a precomputed term-by-document impact matrix.
+
+The scoring is the one of rank-bm25's ``BM25Okapi`` (rank_bm25.py, version 0.2.2); each formula
+below is a small function that cites the line it reproduces. Instead of looping over documents
+per query, every (term, document) weight is computed once at build time and stored as a sparse
+matrix in CSR layout with one row per term. A query then adds up the rows of its terms into a
+dense score vector, so its cost grows with the postings of its terms, not with the corpus.
+
+``ImpactMatrix.scores(query)`` equals ``BM25Okapi(docs, k1, b, epsilon).get_scores(query)``,
+including its quirks: a repeated query token counts once per occurrence, an unknown token adds
+nothing, and a term with negative idf gets ``epsilon * average_idf`` where the average is over
+the raw idf of all terms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DEFAULT_BM25",
+    "Bm25Params",
+    "ImpactMatrix",
+    "average_idf",
+    "floored_idf",
+    "raw_idf",
+    "term_frequency_part",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Bm25Params:
+    """BM25Okapi parameters; the defaults were measured on short German passages.
+
+    Attributes:
+        k1: Term-frequency saturation.
+        b: Document-length normalisation.
+        epsilon: Factor of the average idf given to terms with a negative idf.
+    """
+
+    k1: float = 0.9
+    b: float = 0.4
+    epsilon: float = 0.25
+
+    def as_dict(self) -> dict[str, float]:
+        """Return the parameters as a JSON-ready mapping."""
+        return {"k1": self.k1, "b": self.b, "epsilon": self.epsilon}
+
+
+DEFAULT_BM25 = Bm25Params()
+"""The default BM25 parameters (k1 0.9, b 0.4, epsilon 0.25)."""
+
+
+def raw_idf(n_docs: int, df: FloatArray) -> FloatArray:
+    """Return ``log(N - df + 0.5) - log(df + 0.5)`` per term (BM25Okapi._calc_idf)."""
+    return np.log(n_docs - df + 0.5) - np.log(df + 0.5)
+
+
+def average_idf(idf: FloatArray) -> float:
+    """Return the mean raw idf over all terms, negatives included (BM25Okapi._calc_idf)."""
+    return float(idf.sum() / len(idf)) if len(idf) else 0.0
+
+
+def floored_idf(idf: FloatArray, epsilon: float) -> FloatArray:
+    """Replace each negative idf by ``epsilon * average_idf`` (BM25Okapi._calc_idf)."""
+    return np.where(idf < 0, epsilon * average_idf(idf), idf)
+
+
+def term_frequency_part(
+    tf: FloatArray, doc_len: FloatArray, avgdl: float, params: Bm25Params
+) -> FloatArray:
+    """Return ``tf*(k1+1) / (tf + k1*(1 - b + b*dl/avgdl))`` (BM25Okapi.get_scores)."""
+    k1, b = params.k1, params.b
+    return tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ImpactMatrix:
+    """Per-term BM25 weights of every document, rows = terms in CSR layout.
+
+    Attributes:
+        terms: Term of each row.
+        row_idf: Floored idf of each row's term.
+        indptr: Row ``i`` spans ``indices[indptr[i]:indptr[i+1]]`` (int64, length terms + 1).
+        indices: Document of each stored weight, ascending within a row (int32).
+        data: Weight ``idf * tf part`` of each stored (term, document) pair (float64).
+        n_docs: Number of documents (columns).
+        params: The BM25 parameters the weights were computed with.
+    """
+
+    terms: tuple[str, ...] = field(repr=False)
+    row_idf: FloatArray
+    indptr: IntArray
+    indices: npt.NDArray[np.int32]
+    data: FloatArray
+    n_docs: int
+    params: Bm25Params
+    _rows: Mapping[str, int] = field(repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        docs: Sequence[Sequence[str]],
+        params: Bm25Params = DEFAULT_BM25,
+        block_size: int = 65536,
+    ) -> ImpactMatrix:
+        """Compute the impact matrix of tokenised documents with vectorised numpy.
+
+        Documents are counted block by block so the temporary arrays stay proportional to
+        ``block_size`` documents rather than to all tokens of the corpus.
+
+        Args:
+            docs: One sequence of terms per document (repeats count as term frequency).
+            params: BM25 parameters.
+            block_size: Documents counted per numpy pass.
+
+        Returns:
+            The matrix; ``scores`` of it equals ``BM25Okapi(docs, ...).get_scores``.
+        """
+        n_docs = len(docs)
+        rows: dict[str, int] = {}
+        lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=n_docs)
+        pair_rows: list[IntArray] = []
+        pair_docs: list[IntArray] = []
+        pair_tf: list[IntArray] = []
+        for first in range(0, n_docs, block_size):
+            block = docs[first : first + block_size]
+            block_lengths = lengths[first : first + len(block)]
+            for term in chain.from_iterable(block):  # new terms get the next rows
+                if term not in rows:
+                    rows[term] = len(rows)
+            term_ids = np.fromiter(
+                map(rows.__getitem__, chain.from_iterable(block)),
+                dtype=np.int64,
+                count=int(block_lengths.sum()),
+            )
+            doc_ids = np.repeat(np.arange(len(block), dtype=np.int64), block_lengths)
+            keys, tf = np.unique(term_ids * len(block) + doc_ids, return_counts=True)
+            row_of, doc_of = np.divmod(keys, len(block))
+            pair_rows.append(row_of)
+            pair_docs.append(doc_of + first)
+            pair_tf.append(tf)
+        row_of = np.concatenate(pair_rows) if pair_rows else np.zeros(0, dtype=np.int64)
+        # Blocks are sorted by (term, doc) and come in document order: a stable sort by term
+        # yields the CSR order (term, then document).
+        order = np.argsort(row_of, kind="stable")
+        row_of = row_of[order]
+        doc_of = np.concatenate(pair_docs)[order] if pair_docs else row_of
+        tf = np.concatenate(pair_tf)[order].astype(np.float64) if pair_tf else row_of * 0.0
+        df = np.bincount(row_of, minlength=len(rows)).astype(np.float64)
+        idf = floored_idf(raw_idf(n_docs, df), params.epsilon)
+        avgdl = float(lengths.sum() / n_docs) if n_docs else 0.0
+        doc_len = lengths[doc_of].astype(np.float64)
+        weights = idf[row_of] * term_frequency_part(tf, doc_len, avgdl or 1.0, params)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(df.astype(np.int64), out=indptr[1:])
+        arrays = {"idf": idf, "indptr": indptr, "indices": doc_of.astype(np.int32), "data": weights}
+        return cls.from_arrays(tuple(rows), arrays, n_docs=n_docs, params=params)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        terms: Sequence[str],
+        arrays: Mapping[str, npt.NDArray[Any]],
+        *,
+        n_docs: int,
+        params: Bm25Params,
+    ) -> ImpactMatrix:
+        """Rebuild a matrix from the arrays of ``to_arrays`` after checking them.
+
+        Args:
+            terms: Term of each row.
+            arrays: ``idf``, ``indptr``, ``indices`` and ``data`` as returned by ``to_arrays``.
+            n_docs: Number of documents.
+            params: The BM25 parameters the weights were computed with.
+
+        Raises:
+            ValueError: When an array is missing or a dtype, shape or range does not fit.
+        """
+        missing = {"idf", "indptr", "indices", "data"} - set(arrays)
+        if missing:
+            raise ValueError(f"impact matrix: arrays {sorted(missing)} are missing")
+        idf, indptr = arrays["idf"], arrays["indptr"]
+        indices, data = arrays["indices"], arrays["data"]
+        n_terms = len(terms)
+        checks = {
+            "idf must be float64 of one value per term": idf.dtype == np.float64
+            and idf.shape == (n_terms,),
+            "indptr must be int64 of terms + 1 values": indptr.dtype == np.int64
+            and indptr.shape == (n_terms + 1,),
+            "indices must be int32 and data float64 of one length": indices.dtype == np.int32
+            and data.dtype == np.float64
+            and indices.ndim == 1
+            and data.shape == indices.shape,
+            "terms must be distinct": len(set(terms)) == n_terms,
+            "n_docs must not be negative": n_docs >= 0,
+        }
+        for message, ok in checks.items():
+            if not ok:
+                raise ValueError(f"impact matrix: {message}")
+        if indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0):
+            raise ValueError("impact matrix: indptr must rise from 0 to the number of weights")
+        if len(indices) and (indices.min() < 0 or indices.max() >= n_docs):
+            raise ValueError(f"impact matrix: document indices must lie in [0, {n_docs})")
+        row_of = np.repeat(np.arange(n_terms, dtype=np.int64), np.diff(indptr))
+        if np.any(np.diff(row_of * max(n_docs, 1) + indices) <= 0):
+            raise ValueError("impact matrix: document indices must ascend within each row")
+        if not (np.all(np.isfinite(data)) and np.all(np.isfinite(idf))):
+            raise ValueError("impact matrix: weights and idf must be finite")
+        rows = {term: i for i, term in enumerate(terms)}
+        return cls(tuple(terms), idf, indptr, indices, data, n_docs, params, rows)
+
+    def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """Return the numeric arrays to persist (terms and params are stored separately)."""
+        return {
+            "idf": self.row_idf,
+            "indptr": self.indptr,
+            "indices": self.indices,
+            "data": self.data,
+        }
+
+    def idf(self, term: str) -> float | None:
+        """Return the (floored) idf of a term, or None when no document contains it."""
+        row = self._rows.get(term)
+        return None if row is None else float(self.row_idf[row])
+
+    def __contains__(self, term: object) -> bool:
+        """Tell whether some document contains the term."""
+        return term in self._rows
+
+    def scores(self, query_terms: Iterable[str]) -> FloatArray:
+        """Return the BM25 score of every document for the query terms.
+
+        Args:
+            query_terms: Query tokens; a repeated token counts once per occurrence and an
+                unknown token adds nothing, as in ``BM25Okapi.get_scores``.
+
+        Returns:
+            A float64 array of length ``n_docs``.
+        """
+        scores = np.zeros(self.n_docs, dtype=np.float64)
+        for term, count in Counter(query_terms).items():
+            row = self._rows.get(term)
+            if row is not None:
+                start, end = self.indptr[row], self.indptr[row + 1]
+                scores[self.indices[start:end]] += self.data[start:end] * count
+        return scores

@@ -1,0 +1,217 @@
+"""Passage-retrieval evaluation on SQuAD-format question sets (e.g. GermanQuAD).
+
+Every distinct context becomes one document; every question is a query whose one relevant
+document is its own context (identical context strings share one document). Reported are
+MRR@10, Recall@1, Recall@5, the number of queries and queries per second.
+
+Errors: ``ValueError`` -> :class:`SquadFormatError`, raised by :func:`load_squad` and
+:func:`parse_squad` with a message naming the file and the JSON path of the bad value. A file
+that cannot be read at all raises ``OSError`` as usual.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.analysis import Analyzer
+from knowledge.bm25 import DEFAULT_BM25, Bm25Params
+from knowledge.compounds import DEFAULT_COMPOUNDS, CompoundParams
+from knowledge.index import DEFAULT_COMPOUND_WEIGHT, SearchIndex
+
+__all__ = [
+    "EvalQuestion",
+    "EvalResult",
+    "EvalSet",
+    "SquadFormatError",
+    "evaluate",
+    "evaluate_index",
+    "load_squad",
+    "parse_squad",
+    "reciprocal_rank",
+]
+
+Progress = Callable[[int, int], None]
+
+
+class SquadFormatError(ValueError):
+    """A SQuAD file is malformed; the message names the file and the bad value."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvalQuestion:
+    """One question and the index of its relevant document."""
+
+    question: str
+    relevant: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSet:
+    """Distinct contexts (the documents) and the questions asked about them."""
+
+    contexts: tuple[str, ...]
+    questions: tuple[EvalQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EvalResult:
+    """Retrieval quality and speed of one evaluation run.
+
+    Attributes:
+        mrr_at_10: Mean reciprocal rank of the relevant passage within the first 10.
+        recall_at_1: Share of questions whose passage ranks first.
+        recall_at_5: Share of questions whose passage is among the first 5.
+        queries: Number of questions asked.
+        qps: Questions answered per second (analysis and search, not indexing).
+        documents: Number of distinct passages indexed.
+    """
+
+    mrr_at_10: float
+    recall_at_1: float
+    recall_at_5: float
+    queries: int
+    qps: float
+    documents: int = 0
+
+    def as_json(self) -> dict[str, float | int]:
+        """Return ``{"mrr@10", "recall@1", "recall@5", "queries", "qps"}`` for reports."""
+        return {
+            "mrr@10": self.mrr_at_10,
+            "recall@1": self.recall_at_1,
+            "recall@5": self.recall_at_5,
+            "queries": self.queries,
+            "qps": self.qps,
+        }
+
+
+def _member(obj: object, key: str, where: str) -> object:
+    """Return ``obj[key]`` after checking that ``obj`` is a JSON object."""
+    if not isinstance(obj, dict):
+        raise SquadFormatError(f"{where} must be a JSON object, got {type(obj).__name__}")
+    return obj.get(key)
+
+
+def _list(obj: object, key: str, where: str) -> list[object]:
+    """Return the list ``obj[key]``."""
+    value = _member(obj, key, where)
+    if not isinstance(value, list):
+        raise SquadFormatError(f"{where}.{key} must be a list, got {value!r:.60}")
+    return value
+
+
+def _text(obj: object, key: str, where: str) -> str:
+    """Return the string ``obj[key]``."""
+    value = _member(obj, key, where)
+    if not isinstance(value, str):
+        raise SquadFormatError(f"{where}.{key} must be a string, got {value!r:.60}")
+    return value
+
+
+def parse_squad(data: object, source: str = "<data>") -> EvalSet:
+    """Turn parsed SQuAD JSON (``data[].paragraphs[].context``, ``.qas[].question``) into a set.
+
+    Raises:
+        SquadFormatError: When the structure differs, a question is blank or there is none.
+    """
+    documents: dict[str, int] = {}
+    questions: list[EvalQuestion] = []
+    for a, article in enumerate(_list(data, "data", source)):
+        for p, paragraph in enumerate(_list(article, "paragraphs", f"{source}: data[{a}]")):
+            where = f"{source}: data[{a}].paragraphs[{p}]"
+            context = _text(paragraph, "context", where)
+            qas = _list(paragraph, "qas", where)
+            doc = documents.setdefault(context, len(documents))
+            for q, qa in enumerate(qas):
+                question = _text(qa, "question", f"{where}.qas[{q}]")
+                if not question.strip():
+                    raise SquadFormatError(f"{where}.qas[{q}].question is blank")
+                questions.append(EvalQuestion(question, doc))
+    if not questions:
+        raise SquadFormatError(f"{source}: contains no questions")
+    return EvalSet(tuple(documents), tuple(questions))
+
+
+def load_squad(path: Path) -> EvalSet:
+    """Read a SQuAD-format JSON file into an evaluation set.
+
+    Raises:
+        OSError: When the file cannot be read.
+        SquadFormatError: When it is not UTF-8 JSON or not SQuAD-shaped.
+    """
+    raw = Path(path).read_bytes()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SquadFormatError(f"{path}: not UTF-8 JSON: {error}") from error
+    return parse_squad(data, str(path))
+
+
+def reciprocal_rank(ranking: Sequence[int], relevant: int, cutoff: int = 10) -> float:
+    """Return ``1 / rank`` of the relevant document within the first ``cutoff``, else 0."""
+    for rank, doc in enumerate(ranking[:cutoff], start=1):
+        if doc == relevant:
+            return 1.0 / rank
+    return 0.0
+
+
+def evaluate_index(
+    index: SearchIndex, eval_set: EvalSet, progress: Progress | None = None
+) -> EvalResult:
+    """Query a built index with every question of the set and measure the ranking."""
+    rr = hits_1 = hits_5 = 0.0
+    total = len(eval_set.questions)
+    started = time.perf_counter()
+    for i, query in enumerate(eval_set.questions):
+        ranking = [hit.doc for hit in index.search(query.question, k=10)]
+        rr += reciprocal_rank(ranking, query.relevant)
+        hits_1 += query.relevant in ranking[:1]
+        hits_5 += query.relevant in ranking[:5]
+        if progress is not None and (i + 1) % 500 == 0 and i + 1 < total:
+            progress(i + 1, total)
+    elapsed = time.perf_counter() - started
+    if progress is not None:
+        progress(total, total)
+    return EvalResult(
+        mrr_at_10=rr / total,
+        recall_at_1=hits_1 / total,
+        recall_at_5=hits_5 / total,
+        queries=total,
+        qps=total / elapsed if elapsed > 0 else float("inf"),
+        documents=index.n_docs,
+    )
+
+
+def evaluate(
+    eval_set: EvalSet,
+    analyzer: Analyzer,
+    params: Bm25Params = DEFAULT_BM25,
+    *,
+    compound_weight: float = DEFAULT_COMPOUND_WEIGHT,
+    compounds: CompoundParams = DEFAULT_COMPOUNDS,
+    progress: Progress | None = None,
+) -> EvalResult:
+    """Index the set's contexts with ``analyzer`` and evaluate every question.
+
+    Args:
+        eval_set: Contexts and questions, e.g. from :func:`load_squad`.
+        analyzer: Analyzer for documents and queries.
+        params: BM25 parameters.
+        compound_weight: Weight of the compound field.
+        compounds: Decompounding parameters.
+        progress: Called with (queries done, total) now and then.
+
+    Returns:
+        MRR@10, Recall@1, Recall@5, query count and queries per second (search only).
+    """
+    index = SearchIndex.build(
+        eval_set.contexts,
+        analyzer,
+        params,
+        compound_weight=compound_weight,
+        compounds=compounds,
+    )
+    return evaluate_index(index, eval_set, progress)
