@@ -7,8 +7,10 @@ Method:
    stems count fully, compound parts half). When no top passage reaches ``min_relevance``, the bot
    says it found nothing rather than quoting a random passage. The threshold is calibrated in
    ``docs/RELEVANCE.md``.
-2. **Sentences.** Every sentence of the top passages is scored by its own coverage, scaled by its
-   passage's BM25 score relative to the best. A question that asks for an amount ("wie viel",
+2. **Sentences.** Every sentence of the top passages that matches the question is scored by its
+   own coverage blended with its passage's (``context_weight``: a sentence whose surroundings
+   also cover the question answers it better), scaled by its passage's BM25 score relative to
+   the best. A question that asks for an amount ("wie viel",
    "wie hoch") or a time ("wann", "seit wann") expects one: sentences holding a number, or a date
    or year, score ``answer_type_bonus`` times more. News articles put their main fact first (the
    inverted pyramid): sentences of an article's opening passage score ``lead_bonus`` times more.
@@ -30,6 +32,7 @@ from typing import Literal
 from bot.phrases import Phrasebook
 from bot.replies import Paragraph, Reply, ReplyKind, Source, Span, paragraph
 from knowledge import PassageHit, Query, TermMatch, coverage
+from knowledge import relevance as coverage_of
 
 __all__ = ["AnswerPolicy", "compose_answer", "emphasise", "expected_answer_type", "relevance"]
 
@@ -47,7 +50,8 @@ class AnswerPolicy:
     follow_ratio: float = 0.6
     max_chars: int = 700
     answer_type_bonus: float = 1.5
-    lead_bonus: float = 1.2
+    lead_bonus: float = 1.1
+    context_weight: float = 0.5
 
 
 AnswerType = Literal["amount", "time"]
@@ -119,15 +123,19 @@ def _candidates(
         rank_factor = 0.6 + 0.4 * (hit.score / top if top > 0 else 0.0)
         if hit.passage.ordinal == 0:
             rank_factor *= policy.lead_bonus
+        context = coverage(query, matcher(hit.passage.text, query))
         for sentence in hit.passage.sentences:
             if sentence in seen or len(sentence.split()) < 4:
                 continue
             seen.add(sentence)
             matches = tuple(matcher(sentence, query))
-            score = coverage(query, matches) * rank_factor
-            if _fits(sentence, answer_type):
+            own = coverage(query, matches)
+            score = (
+                own * (1 - policy.context_weight) + context * policy.context_weight
+            ) * rank_factor
+            if own > 0 and _fits(sentence, answer_type):
                 score *= policy.answer_type_bonus
-            if score > 0:
+            if own > 0:
                 found.append(_Candidate(sentence, matches, score, hit))
     found.sort(key=lambda c: c.score, reverse=True)
     return found
@@ -149,8 +157,8 @@ def _choose(found: list[_Candidate], policy: AnswerPolicy) -> list[_Candidate]:
 
 
 def relevance(query: Query, hits: Sequence[PassageHit], matcher: Matcher) -> float:
-    """The best coverage of the query among the top three passages (0..1)."""
-    return max((coverage(query, matcher(h.passage.text, query)) for h in hits[:3]), default=0.0)
+    """How well the best of the top three passages covers the question (0..1)."""
+    return max((coverage_of(query, matcher(h.passage.text, query)) for h in hits[:3]), default=0.0)
 
 
 def compose_answer(

@@ -88,6 +88,12 @@ class Source:
     passage: str
     score: float
 
+    def __post_init__(self) -> None:
+        for name in ("title", "passage"):
+            object.__setattr__(self, name, defuse_mass_mentions(getattr(self, name)))
+        if self.publisher is not None:
+            object.__setattr__(self, "publisher", defuse_mass_mentions(self.publisher))
+
 
 @dataclass(frozen=True, slots=True)
 class Reply:
@@ -106,6 +112,11 @@ class Reply:
     sources: tuple[Source, ...] = ()
     question: str | None = None
     notices: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.question is not None:
+            object.__setattr__(self, "question", defuse_mass_mentions(self.question))
+        object.__setattr__(self, "notices", tuple(map(defuse_mass_mentions, self.notices)))
 
     @property
     def answered(self) -> bool:

@@ -11,7 +11,14 @@ from knowledge.bm25 import Bm25Params, ImpactMatrix
 from knowledge.compounds import CompoundParams, Decompounder
 from knowledge.evaluation import EvalResult, EvalSet, SquadFormatError, evaluate, load_squad
 from knowledge.index import Hit, QueryTerm, QueryTerms, SearchIndex
-from knowledge.matching import Query, TermMatch, coverage, find_matches, parse_query
+from knowledge.matching import (
+    Query,
+    TermMatch,
+    coverage,
+    find_matches,
+    parse_query,
+    relevance,
+)
 from knowledge.text import Passage, split_passages, split_sentences
 
 __all__ = [
@@ -44,6 +51,7 @@ __all__ = [
     "load_articles",
     "load_squad",
     "parse_query",
+    "relevance",
     "split_passages",
     "split_sentences",
 ]

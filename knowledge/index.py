@@ -1,32 +1,24 @@
-"""The passage search index: two BM25 fields, compound-aware queries, a validated disk cache.
+"""The passage search index: two BM25 fields and compound-aware queries.
 
 Field ``main`` holds the analyzer's stemmed terms. Field ``compound`` holds the same terms plus
 the stemmed parts of every compound word, split against the corpus's own vocabulary (see
 :mod:`knowledge.compounds`), so ``Anzeigen`` reaches ``Werbeanzeigen``. A passage scores
 ``main + compound_weight * compound``; queries are analysed and decompounded the same way.
 
-Persistence: :meth:`SearchIndex.save` writes JSON (manifest, term lists, vocabulary) and
-``.npy`` arrays without pickle into a temporary sibling directory, then renames it into place.
-:meth:`SearchIndex.load` trusts nothing: format, caller key, analyzer fingerprint and
-parameters must match the manifest, every file its SHA-256, every array its dtype, shape and
-ranges. It never raises on a bad cache; it logs why and returns None, meaning "rebuild".
+Persistence lives in :mod:`knowledge.index_store`: :meth:`SearchIndex.save` and
+:meth:`SearchIndex.load` delegate to its ``save_index`` and ``load_index`` (a validated disk
+cache, written atomically; a bad cache is logged and means "rebuild").
 
-Errors: ``Exception`` -> :class:`IndexCacheError`, raised by ``save`` when the target exists
-and holds something that is not an index cache (it is never deleted).
+Errors: ``Exception`` -> :class:`IndexCacheError` (defined in :mod:`knowledge.index_store`,
+re-exported here), raised by ``save`` when the target exists and holds something that is not an
+index cache (it is never deleted).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-import shutil
-import tempfile
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +33,7 @@ from knowledge.compounds import (
     compound_terms,
     corpus_vocabulary,
 )
+from knowledge.index_store import IndexCacheError, load_index, save_index
 
 __all__ = [
     "DEFAULT_COMPOUND_WEIGHT",
@@ -52,8 +45,6 @@ __all__ = [
     "SearchIndex",
     "top_k",
 ]
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_COMPOUND_WEIGHT = 0.5
 """Weight of the compound field, tuned on GermanQuAD (see knowledge.evaluation)."""
@@ -308,31 +299,13 @@ class SearchIndex:
 
         The files are written to a temporary sibling directory which then replaces
         ``directory``; readers see either the old cache or the new one, never a mix.
+        Delegates to :func:`knowledge.index_store.save_index`.
 
         Raises:
             IndexCacheError: When ``directory`` holds files that are not part of a cache.
             OSError: When writing fails.
         """
-        _check_replaceable(directory)
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
-        try:
-            files: dict[str, str] = {}
-            _write(tmp, "vocabulary.json", sorted(self.decompounder.vocabulary), files)
-            for field, matrix in (("main", self.main), ("compound", self.compound)):
-                _write(tmp, f"{field}.terms.json", list(matrix.terms), files)
-                for name, array in matrix.to_arrays().items():
-                    _write(tmp, f"{field}.{name}.npy", array, files)
-            manifest = {**self._identity(key), "n_docs": self.n_docs, "files": files}
-            _write(tmp, _MANIFEST, manifest, {})
-            _swap(tmp, directory)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-
-    def _identity(self, key: str) -> dict[str, object]:
-        """Return the manifest entries a loaded cache must match exactly."""
-        return _identity(key, self.analyzer, self.params, self.compound_weight, self.compounds)
+        save_index(self, directory, key)
 
     @classmethod
     def load(
@@ -349,167 +322,18 @@ class SearchIndex:
 
         Nothing in the directory is trusted: no pickle is ever loaded, checksums, shapes,
         dtypes and ranges are checked, and any failure means "rebuild", never an exception.
+        Delegates to :func:`knowledge.index_store.load_index`.
         """
-        try:
-            manifest = _read_json(directory / _MANIFEST)
-            if not isinstance(manifest, dict):
-                raise _CacheRejectedError("manifest is not a JSON object")
-            expected = _identity(key, analyzer, params, compound_weight, compounds)
-            for name, value in expected.items():
-                if manifest.get(name) != value:
-                    raise _CacheRejectedError(f"stale or foreign cache: {name} differs")
-            files = manifest.get("files")
-            if not isinstance(files, dict) or set(files) != set(_DATA_FILES):
-                raise _CacheRejectedError(
-                    f"manifest must list exactly the files {sorted(_DATA_FILES)}"
-                )
-            for name, digest in files.items():
-                if _sha256(directory / name) != digest:
-                    raise _CacheRejectedError(f"{name} does not match its checksum")
-            n_docs = manifest.get("n_docs")
-            if not isinstance(n_docs, int) or isinstance(n_docs, bool):
-                raise _CacheRejectedError("n_docs must be an integer")
-            main, compound = (_read_matrix(directory, f, n_docs, params) for f in _FIELDS)
-            known = _string_list(_read_json(directory / "vocabulary.json"), "vocabulary.json")
-            stopword = _stopword_test(analyzer)
-            decompounder = Decompounder(known, compounds, stopword=stopword)
-            return cls(
-                analyzer,
-                main=main,
-                compound=compound,
-                decompounder=decompounder,
-                compound_weight=compound_weight,
-            )
-        except FileNotFoundError as error:  # no cache yet (first start) or a file gone
-            level = (
-                logging.INFO if error.filename == str(directory / _MANIFEST) else logging.WARNING
-            )
-            logger.log(
-                level, "search index cache %s not used: missing %s", directory, error.filename
-            )
-        except Exception as error:  # an untrusted cache must never stop the start
-            logger.warning("search index cache %s not used: %s", directory, error)
-        return None
-
-
-_MANIFEST = "manifest.json"
-_FORMAT = "newsdesk-search-index"
-_FORMAT_VERSION = 1
-_FIELDS = ("main", "compound")
-_ARRAYS = ("idf", "indptr", "indices", "data")
-_DATA_FILES = (
-    "vocabulary.json",
-    *(f"{f}.{n}" for f in _FIELDS for n in ("terms.json", *(f"{a}.npy" for a in _ARRAYS))),
-)
-_MAX_JSON_BYTES = 1 << 30
-
-
-class IndexCacheError(Exception):
-    """An index cannot be saved to the directory given (the message says why)."""
-
-
-class _CacheRejectedError(Exception):
-    """A cache failed a check; the message says which."""
-
-
-def _identity(
-    key: str,
-    analyzer: Analyzer,
-    params: Bm25Params,
-    compound_weight: float,
-    compounds: CompoundParams,
-) -> dict[str, object]:
-    """Return what identifies an index: format, caller key, analyzer and parameters."""
-    return {
-        "format": _FORMAT,
-        "format_version": _FORMAT_VERSION,
-        "key": key,
-        "analyzer": analyzer.fingerprint(),
-        "bm25": params.as_dict(),
-        "compound_weight": compound_weight,
-        "compounds": compounds.as_dict(),
-    }
+        return load_index(
+            directory,
+            key,
+            analyzer,
+            params,
+            compound_weight=compound_weight,
+            compounds=compounds,
+        )
 
 
 def _stopword_test(analyzer: Analyzer) -> Callable[[str], bool]:
     """Return the decompounder's stopword test: the analyzer gives the word no term."""
     return lambda surface: analyzer.term(surface) is None
-
-
-def _write(directory: Path, name: str, value: object, digests: dict[str, str]) -> None:
-    """Write an array (.npy, no pickle) or JSON value and record its SHA-256."""
-    path = directory / name
-    if isinstance(value, np.ndarray):
-        with path.open("wb") as file:
-            np.save(file, value, allow_pickle=False)
-    else:
-        path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-    digests[name] = _sha256(path)
-
-
-def _sha256(path: Path) -> str:
-    """Return the hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _read_json(path: Path) -> object:
-    """Read a JSON file of bounded size."""
-    if path.stat().st_size > _MAX_JSON_BYTES:
-        raise _CacheRejectedError(f"{path.name} is larger than {_MAX_JSON_BYTES} bytes")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _CacheRejectedError(f"{path.name} is not valid JSON: {error}") from error
-
-
-def _string_list(value: object, name: str) -> list[str]:
-    """Return ``value`` if it is a list of strings."""
-    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-        raise _CacheRejectedError(f"{name} must be a JSON list of strings")
-    return value
-
-
-def _read_matrix(directory: Path, field: str, n_docs: int, params: Bm25Params) -> ImpactMatrix:
-    """Read and check one field's impact matrix."""
-    terms = _string_list(_read_json(directory / f"{field}.terms.json"), f"{field}.terms.json")
-    arrays: dict[str, npt.NDArray[Any]] = {}
-    for name in _ARRAYS:
-        try:
-            array = np.load(directory / f"{field}.{name}.npy", allow_pickle=False)
-        except ValueError as error:
-            raise _CacheRejectedError(
-                f"{field}.{name}.npy is not a plain array (pickled data is refused): {error}"
-            ) from error
-        if not isinstance(array, np.ndarray):
-            raise _CacheRejectedError(f"{field}.{name}.npy is not a single array")
-        arrays[name] = array
-    return ImpactMatrix.from_arrays(terms, arrays, n_docs=n_docs, params=params)
-
-
-def _check_replaceable(directory: Path) -> None:
-    """Refuse to replace a directory holding anything but index cache files."""
-    if not directory.exists():
-        return
-    if not directory.is_dir():
-        raise IndexCacheError(f"cannot save the index to {directory}: it is not a directory")
-    allowed = {_MANIFEST, *_DATA_FILES}
-    for entry in directory.iterdir():
-        if entry.name not in allowed or not entry.is_file():
-            raise IndexCacheError(
-                f"refusing to replace {directory}: {entry.name!r} is not part of an index cache"
-            )
-
-
-def _swap(new: Path, directory: Path) -> None:
-    """Put the directory ``new`` in place of ``directory`` with renames."""
-    if directory.exists():
-        old = directory.with_name(f".{directory.name}.old-{uuid.uuid4().hex}")
-        directory.rename(old)
-        new.rename(directory)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        new.rename(directory)

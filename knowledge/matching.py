@@ -2,18 +2,33 @@
 
 One mechanism serves three needs of the answer composer: whether the best passages are relevant
 at all (coverage of the query's weight), which sentences answer best (coverage again), and which
-words to emphasise (the match spans). A query word matches a text word exactly when their stems
-agree, and partly (``compound_credit``) through compound parts: the query ``Anzeigen`` matches
-``Werbeanzeigen`` by its head, ``Lieferkettenrisiko`` matches ``Lieferkette`` by a part.
+words to emphasise (the match spans).
 
-Each query word weighs its main-field idf, so ``OpenAI`` (in nearly every passage) counts little
-and ``Windsurf`` much; a word known only through its compound parts weighs its rarest part's
-compound-field idf. A word the index has never seen asks about something the archive does not
-mention: it weighs ``unseen_weight`` (the idf of the rarest term) or, when topical, four times
-that. German capitalises nouns and names, which carry a question's topic ("Wetter", "Apple",
-"Stargate"), while lower-case words are mostly the question's own verbs and adverbs ("bot",
-"finanzieren", "morgen"): a word that is not topical (capitalised but not the first word, a code
-such as ``MAI-1``, a number) counts half.
+**Weights.** Two questions need two weightings of the question's words.
+
+- *Which sentence answers best* ranks within the archive: a word weighs its main-field idf
+  times its :func:`specificity` in general German, so ``OpenAI`` (in nearly every passage) counts
+  little next to ``Windsurf``, and so does ``heute`` (in one passage, but one of the commonest
+  German words). A word the index has never seen weighs ``unseen_weight`` (the idf of the rarest
+  term) times its specificity.
+- *Whether the archive covers the question at all* must not punish the archive's own topic:
+  that ``OpenAI`` is everywhere is evidence *for* coverage. Here a word weighs its specificity
+  alone, doubled when the archive has never seen it (it names something the archive lacks) and
+  doubled again when that unseen word is capitalised inside the question: German capitalises
+  nouns and names (``Apple``, ``Bayern``), so it names the topic even when it is common.
+
+**Matches.** A text word matches a query word fully when their stems agree *and* their surfaces
+are inflections of one another: Snowball stems both ``Wetter`` and ``Wette`` to ``wett``, so after
+the longest common prefix (umlauts folded) what remains of each must be a German inflection
+ending (``Modell``/``Modelle``, ``kauft``/``kaufen``; not ``Wetter``/``Wette``). Compounds match
+in part: a text compound containing the query word (``Werbeanzeigen`` for ``Anzeigen``) earns
+``compound_credit``; a text word that is a part of a query compound (``Lieferkette`` for
+``Lieferkettenrisiko``) earns that part's share of the compound's idf, so ``Spiel`` covers little
+of ``Fußballspiel``, whose other part the archive has never seen.
+
+**Coverage** is the matched weight over the total plus ``prior``: a question made only of
+generic words has a small total and cannot reach a high coverage by matching them.
+:func:`coverage` uses the ranking weights; :func:`relevance` the coverage weights.
 """
 
 from __future__ import annotations
@@ -23,8 +38,26 @@ from dataclasses import dataclass
 
 from knowledge.compounds import compound_parts
 from knowledge.index import QueryTerm, QueryTerms, SearchIndex
+from knowledge.specificity import specificity
 
-__all__ = ["Query", "TermMatch", "coverage", "find_matches", "parse_query"]
+__all__ = [
+    "Query",
+    "TermMatch",
+    "coverage",
+    "find_matches",
+    "inflection_related",
+    "parse_query",
+    "relevance",
+]
+
+#: Inflection endings of German nouns, adjectives and verbs (what may follow a shared prefix).
+_ENDINGS = frozenset(
+    {
+        *("", "e", "em", "en", "end", "ende", "enden", "ens", "er", "ern", "es", "et", "est"),
+        *("n", "ns", "s", "st", "t", "te", "ten", "tet", "test"),
+    }
+)
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 #: Floor of a word's weight: rank-bm25's epsilon floor can make an idf tiny or negative.
 _MIN_WEIGHT = 0.05
@@ -38,7 +71,9 @@ class Query:
         text: The question as searched.
         terms: The index's analysis (repeats kept; this is what is scored).
         words: One entry per distinct content term, in question order.
-        weights: The coverage weight of each entry of ``words``.
+        weights: The ranking weight of each entry of ``words`` (idf times specificity).
+        relevance_weights: The weight of each word for deciding relevance (see module doc).
+        part_shares: For each word, the share of its weight each compound part carries.
         stopwords: The filler words the question had.
     """
 
@@ -46,35 +81,54 @@ class Query:
     terms: QueryTerms
     words: tuple[QueryTerm, ...]
     weights: tuple[float, ...]
+    relevance_weights: tuple[float, ...]
+    part_shares: tuple[dict[str, float], ...]
     stopwords: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class TermMatch:
-    """A span of a text that matches query word number ``word`` with ``credit`` (0..1]."""
+    """A span of a text matching query word ``word``: fully, as a compound, or one ``part``."""
 
     start: int
     end: int
     word: int
     credit: float
+    part: str | None = None
 
 
-def _topical(surface: str, position: int, opening: int) -> bool:
-    """Capitalised nouns and names (not the question's first word), codes and numbers."""
-    if any(char.isdigit() for char in surface) or any(char.isupper() for char in surface[1:]):
-        return True
-    return surface[:1].isupper() and position > opening
+def inflection_related(first: str, second: str) -> bool:
+    """Tell whether two case-folded words are inflections of one another (see module doc)."""
+    a, b = first.translate(_FOLD), second.translate(_FOLD)
+    pairs = enumerate(zip(a, b, strict=False))
+    shared = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
+    return shared >= 2 and a[shared:] in _ENDINGS and b[shared:] in _ENDINGS
 
 
-def _weight(term: QueryTerm, text: str, opening: int, unseen_weight: float) -> float:
-    original = text[term.word.start : term.word.end]
-    topical = _topical(original, term.word.start, opening)
+def _weight(term: QueryTerm, unseen_weight: float) -> float:
     if term.main_idf is not None:
         base = term.main_idf
     else:
         known_parts = [idf for idf in term.compound_idf[1:] if idf is not None]
-        base = max(known_parts) if known_parts else unseen_weight * (4.0 if topical else 1.0)
-    return max(base * (1.0 if topical else 0.5), _MIN_WEIGHT)
+        base = max(known_parts) if known_parts else unseen_weight
+    return max(base * specificity(term.word.surface), _MIN_WEIGHT)
+
+
+def _relevance_weight(term: QueryTerm, capitalised: bool) -> float:
+    weight = specificity(term.word.surface)
+    if not term.known:
+        weight *= 4.0 if capitalised else 2.0
+    return weight
+
+
+def _capitalised_inside(text: str, term: QueryTerm, opening: int) -> bool:
+    return term.word.start > opening and text[term.word.start : term.word.start + 1].isupper()
+
+
+def _part_shares(term: QueryTerm, unseen_weight: float) -> dict[str, float]:
+    idfs = [unseen_weight if idf is None else max(idf, _MIN_WEIGHT) for idf in term.compound_idf]
+    total = sum(idfs[1:])
+    return {part: idf / total for part, idf in zip(term.parts, idfs[1:], strict=True)}
 
 
 def parse_query(text: str, index: SearchIndex, *, unseen_weight: float) -> Query:
@@ -83,20 +137,24 @@ def parse_query(text: str, index: SearchIndex, *, unseen_weight: float) -> Query
     Args:
         text: The cleaned question.
         index: The search index (its analyzer, vocabulary and idf).
-        unseen_weight: The weight of a word the index has never seen.
+        unseen_weight: The base weight of a word the index has never seen.
     """
     words = index.analyzer.words(text)
     terms = index.analyze_words(words)
-    opening = words[0].start if words else 0
     first: dict[str, QueryTerm] = {}
     for term in terms.terms:
         first.setdefault(term.term, term)
     distinct = tuple(first.values())
+    opening = words[0].start if words else 0
     return Query(
         text=text,
         terms=terms,
         words=distinct,
-        weights=tuple(_weight(term, text, opening, unseen_weight) for term in distinct),
+        weights=tuple(_weight(term, unseen_weight) for term in distinct),
+        relevance_weights=tuple(
+            _relevance_weight(term, _capitalised_inside(text, term, opening)) for term in distinct
+        ),
+        part_shares=tuple(_part_shares(term, unseen_weight) for term in distinct),
         stopwords=tuple(word.surface for word in words if word.term is None),
     )
 
@@ -106,16 +164,20 @@ def find_matches(
 ) -> list[TermMatch]:
     """Find the words of ``text`` that match the query, exactly or through compound parts."""
     by_term = {term.term: i for i, term in enumerate(query.words)}
-    by_part = {part: i for i, term in enumerate(query.words) for part in term.parts}
+    by_part = {part: i for i, shares in enumerate(query.part_shares) for part in shares}
     matches: list[TermMatch] = []
     for word in index.analyzer.words(text):
         if word.term is None:
             continue
         if word.term in by_term:
-            matches.append(TermMatch(word.start, word.end, by_term[word.term], 1.0))
-        elif word.term in by_part:  # the question's compound contains this word
-            matches.append(TermMatch(word.start, word.end, by_part[word.term], compound_credit))
-        else:  # this word is a compound containing a query word
+            i = by_term[word.term]
+            if inflection_related(word.surface, query.words[i].word.surface):
+                matches.append(TermMatch(word.start, word.end, i, 1.0))
+        elif word.term in by_part:  # a part of the question's compound
+            i = by_part[word.term]
+            share = query.part_shares[i][word.term]
+            matches.append(TermMatch(word.start, word.end, i, share, part=word.term))
+        else:  # a compound containing a query word
             parts = compound_parts(word, index.decompounder, index.analyzer)
             hit = next((by_term[part] for part in parts if part in by_term), None)
             if hit is not None:
@@ -123,12 +185,38 @@ def find_matches(
     return matches
 
 
-def coverage(query: Query, matches: Sequence[TermMatch]) -> float:
-    """The share (0..1) of the query's weight that the matches cover, each word counted once."""
-    total = sum(query.weights)
-    if total <= 0:
-        return 0.0
-    best: dict[int, float] = {}
+def coverage(query: Query, matches: Sequence[TermMatch], *, prior: float = 1.0) -> float:
+    """How much of the question a text covers, with the ranking weights (0..1).
+
+    Args:
+        query: The analysed question.
+        matches: Matches found in one text.
+        prior: Weight added to the total, so that generic-only questions stay low.
+    """
+    return _covered(query.weights, _credits(matches), prior)
+
+
+def relevance(query: Query, matches: Sequence[TermMatch], *, prior: float = 0.3) -> float:
+    """How much of the question a text covers, with the relevance weights (0..1)."""
+    return _covered(query.relevance_weights, _credits(matches), prior)
+
+
+def _credits(matches: Sequence[TermMatch]) -> dict[int, float]:
+    """Each matched word's credit: full, compound, or the sum of its distinct parts' shares."""
+    whole: dict[int, float] = {}
+    parts: dict[int, dict[str, float]] = {}
     for match in matches:
-        best[match.word] = max(best.get(match.word, 0.0), match.credit)
-    return sum(query.weights[i] * credit for i, credit in best.items()) / total
+        if match.part is None:
+            whole[match.word] = max(whole.get(match.word, 0.0), match.credit)
+        else:
+            parts.setdefault(match.word, {})[match.part] = match.credit
+    return {
+        i: min(1.0, max(whole.get(i, 0.0), sum(parts.get(i, {}).values())))
+        for i in set(whole) | set(parts)
+    }
+
+
+def _covered(weights: Sequence[float], credits: dict[int, float], prior: float) -> float:
+    if not weights:
+        return 0.0
+    return sum(weights[i] * c for i, c in credits.items()) / (sum(weights) + prior)

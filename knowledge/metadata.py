@@ -33,7 +33,8 @@ from __future__ import annotations
 import datetime
 import re
 
-from knowledge.text import split_header, split_passages
+from knowledge.header import split_header
+from knowledge.text import split_passages
 
 __all__ = ["derive_published", "derive_source", "derive_title", "parse_german_date", "shorten"]
 

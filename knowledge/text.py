@@ -1,39 +1,22 @@
-"""Sentences, article layout and passages for German news text.
+"""Passages for German news text: the units that get indexed.
 
-Three pure steps, each taking a string and returning values:
+``split_passages`` leaves out the article's headline and metadata lines (see
+:mod:`knowledge.header`). Each line of the body is an item: image file names and table separator
+rows are dropped, table rows (``| a | b |``) and bullets ("• …", "- …") are list items, markdown
+``##`` lines are headings, and a short line (at most 12 words, one sentence, no terminal
+``.``/``!``/``?``/``:``) is a heading candidate. A run of up to three candidates (after the run's
+last blank line) is a heading when a boundary precedes it (start, blank line, or a line ending a
+sentence) and a sentence or list item follows; its lines are joined with " – ". Candidates at the
+very end of the text (e.g. "Ausgewählt") are dropped, other candidates are ordinary sentences
+(e.g. the rows of a table without pipes). Passages never cross a heading; they take whole
+paragraphs until ``target_words`` is reached and never exceed ``max_words`` unless one sentence
+is longer. A paragraph longer than ``max_words`` is cut between sentences near ``target_words``.
+A short tail is merged into the previous passage.
 
-``split_sentences``
-    Splits after ``.``, ``!``, ``?`` or ``…`` (optionally followed by closing quotes or brackets)
-    when whitespace and then an uppercase letter, a digit or an opening quote follow. Every line
-    break also ends a sentence. A single ``.`` does not end a sentence after an ordinal written
-    with one to three digits ("am 27. Januar", "der 3. Platz"), after an abbreviation from
-    :data:`ABBREVIATIONS`, after a single-letter initial ("J. R. R. Tolkien", "z. B.") or after a
-    dotted abbreviation ("z.B.", "U.S."). Decimals ("1.4", "37,5", "15.000") and domains
-    ("Creati.ai") contain no whitespace after the dot, so they never split.
-
-``split_header``
-    The header region is the run of non-empty lines before the first long body line (at least
-    20 words), at most eight lines; a text that opens with a sentence has none. Its headline is
-    the first line with at least four words that does not end in ``.``/``:``/``,``/``;`` and is
-    not a byline (``Von …``) or credit line (``… | …``); a markdown ``# Heading`` always counts.
-    Header lines that read as sentences (a teaser ending in ``.``/``!``/``?``/``:``) stay in the
-    body, and so does a plain-word label such as "EINLEITUNG" directly above the body; every
-    other header line (labels such as "AI News", bylines, date lines, image credits) is
-    metadata and leaves the body.
-
-``split_passages``
-    Each line of the body is an item: image file names and table separator rows are dropped,
-    table rows (``| a | b |``) and bullets ("• …", "- …") are list items, markdown ``##``
-    lines are headings, and a short line (at most 12 words, one sentence, no terminal
-    ``.``/``!``/``?``/``:``) is a heading candidate. A run of up to three candidates (after
-    the run's last blank line) is a heading when a boundary precedes it (start, blank line, or
-    a line ending a sentence) and a sentence or list item follows; its lines are joined with
-    " – ". Candidates at the very end of the text (e.g. "Ausgewählt") are dropped, other
-    candidates are ordinary sentences (e.g. the rows of a table without pipes). Passages never
-    cross a heading; they take whole paragraphs until ``target_words`` is reached and never
-    exceed ``max_words`` unless one sentence is longer. A paragraph longer than ``max_words``
-    is cut between sentences near ``target_words``. A short tail is merged into the previous
-    passage.
+The sentence splitter (:mod:`knowledge.sentences`) and the header detection
+(:mod:`knowledge.header`) live in their own modules; ``split_sentences``, ``ABBREVIATIONS``,
+``Header`` and ``split_header`` are re-exported here so ``from knowledge.text import ...`` keeps
+working.
 """
 
 from __future__ import annotations
@@ -41,6 +24,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from knowledge.header import (
+    _MD_HEADING,
+    Header,
+    _ends_with,
+    _is_heading_shaped,
+    _is_image,
+    _words,
+    split_header,
+)
+from knowledge.sentences import ABBREVIATIONS, split_sentences
 
 __all__ = [
     "ABBREVIATIONS",
@@ -51,196 +45,13 @@ __all__ = [
     "split_sentences",
 ]
 
-#: Lower-case abbreviations (without their final dot) after which a ``.`` ends no sentence.
-ABBREVIATIONS: frozenset[str] = frozenset(
-    {
-        "abb", "abs", "abt", "allg", "anm", "apr", "aug", "bd", "bspw", "bzgl", "bzw", "ca",
-        "chr", "co", "corp", "d.h", "dez", "dipl", "dr", "ebd", "engl", "etc", "evtl", "feb",
-        "ff", "fr", "geb", "gem", "ggf", "hr", "hrsg", "inc", "ing", "inkl", "insb", "jan",
-        "jh", "jhd", "jr", "kap", "lt", "ltd", "max", "med", "min", "mind", "mio", "mr", "mrd",
-        "mrs", "ms", "nov", "nr", "o.ä", "okt", "phil", "prof", "rd", "s.o", "s.u", "sept",
-        "sog", "sr", "st", "std", "str", "tel", "tsd", "u.a", "u.u", "usw", "v.a", "vgl",
-        "vs", "z.b", "z.t", "zzgl",
-    }
-)  # fmt: skip
-
-_BOUNDARY = re.compile(r"([.!?…]+)([»«“”\"'’)\]]*) (?=\S)")
-_OPENING_QUOTES = frozenset("„“\"'»«‚‘")
-_LEADING_PUNCT = "([{„“\"'»«‚‘"
-_CLOSERS = "»«“”\"'’)]"
-_ORDINAL = re.compile(r"\d{1,3}")
-_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _BULLET = re.compile(r"^(?:[•·▪◦‣●○■*–—-]|\d{1,2}\))\s+")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
-_IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|\S.*\.(?:gif|jpe?g|png|webp|svg|bmp|avif))$", re.I)
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
-_BYLINE = re.compile(r"^(?:von|by)\s", re.I)
-_CREDIT = re.compile(r"^(?:foto|fotos|bild|bilder|grafik|quelle|photo|image|credit)s?\s*:", re.I)
 
-_BODY_MIN_WORDS = 20
-_MAX_HEADER_LINES = 8
-_HEADLINE_MIN_WORDS = 4
-_HEADING_MAX_WORDS = 12
 _MAX_HEADING_RUN = 3
-_IMAGE_MAX_WORDS = 6
 _HEADING_JOINER = " – "
 
 _Kind = Literal["heading", "candidate", "prose", "bullet", "row"]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split German text into sentences; every line break also ends a sentence.
-
-    Args:
-        text: Any text, possibly spanning several lines.
-
-    Returns:
-        The sentences in order, stripped, with inner whitespace collapsed, never empty.
-    """
-    sentences: list[str] = []
-    for line in text.splitlines():
-        sentences.extend(_split_line(" ".join(line.split())))
-    return sentences
-
-
-def _split_line(line: str) -> list[str]:
-    sentences: list[str] = []
-    start = 0
-    for match in _BOUNDARY.finditer(line):
-        following = line[match.end()]
-        if not (following.isupper() or following.isdigit() or following in _OPENING_QUOTES):
-            continue
-        if match.group(1) == "." and _dot_is_not_final(line[start : match.start()], following):
-            continue
-        sentences.append(line[start : match.end(2)].strip())
-        start = match.end()
-    sentences.append(line[start:].strip())
-    return [sentence for sentence in sentences if sentence]
-
-
-def _dot_is_not_final(before: str, following: str) -> bool:
-    token = before.rsplit(" ", 1)[-1].lstrip(_LEADING_PUNCT)
-    if _ORDINAL.fullmatch(token):
-        return following.isalpha()
-    if len(token) == 1:
-        return token.isalpha()
-    return token.lower() in ABBREVIATIONS or _DOTTED.fullmatch(token) is not None
-
-
-def _words(text: str) -> int:
-    return sum(1 for token in text.split() if any(char.isalnum() for char in token))
-
-
-def _letter_words(text: str) -> int:
-    return sum(1 for token in text.split() if any(char.isalpha() for char in token))
-
-
-def _ends_with(line: str, marks: str) -> bool:
-    core = line.rstrip().rstrip(_CLOSERS)
-    return bool(core) and core[-1] in marks
-
-
-def _is_image(line: str) -> bool:
-    return _IMAGE.match(line) is not None and _words(line) <= _IMAGE_MAX_WORDS
-
-
-def _is_heading_shaped(line: str) -> bool:
-    return (
-        0 < _words(line) <= _HEADING_MAX_WORDS
-        and not _ends_with(line, ".!?:…,;")
-        and _CREDIT.match(line) is None
-        and len(_split_line(line)) == 1
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Header:
-    """The lines above an article's body, sorted into headline, metadata and body.
-
-    Attributes:
-        headline: The headline line, without any markdown ``#`` marker, if there is one.
-        metadata: Other header lines that are not article content (labels, bylines, dates,
-            credits), whitespace-normalised, in order.
-        body: The text with the headline and metadata lines removed.
-    """
-
-    headline: str | None
-    metadata: tuple[str, ...]
-    body: str
-
-
-def split_header(text: str) -> Header:
-    """Separate an article's headline and metadata lines from its body.
-
-    Args:
-        text: The article text.
-
-    Returns:
-        The headline (if any), the metadata lines and the remaining body text.
-    """
-    lines = text.splitlines()
-    region = _header_region(lines)
-    headline_at = next(
-        (pos for pos, (_, line) in enumerate(region) if _is_headline(line, first=pos == 0)), None
-    )
-    headline: str | None = None
-    metadata: list[str] = []
-    removed: set[int] = set()
-    for pos, (index, line) in enumerate(region):
-        if pos == headline_at:
-            heading = _MD_HEADING.match(line)
-            headline = heading.group(2) if heading else line
-        elif _is_header_content(
-            line, last=pos == len(region) - 1, has_headline=headline_at is not None
-        ):
-            continue
-        else:
-            metadata.append(line)
-        removed.add(index)
-    body = "\n".join(line for index, line in enumerate(lines) if index not in removed)
-    return Header(headline=headline, metadata=tuple(metadata), body=body)
-
-
-def _header_region(lines: list[str]) -> list[tuple[int, str]]:
-    candidates = [(index, " ".join(raw.split())) for index, raw in enumerate(lines)]
-    nonempty = [(index, line) for index, line in candidates if line][:_MAX_HEADER_LINES]
-    has_headline = False
-    for pos, (_, line) in enumerate(nonempty):
-        if _words(line) >= _BODY_MIN_WORDS:
-            return nonempty[:pos]
-        if not has_headline and _is_headline(line, first=pos == 0):
-            has_headline = True
-        elif not has_headline and _ends_with(line, ".!?:…"):
-            return nonempty[:pos]  # the text opens with a sentence: it has no header
-    # No long body line nearby (a short article): the header ends at its first sentence.
-    for pos, (_, line) in enumerate(nonempty):
-        if pos > 0 and _ends_with(line, ".!?…"):
-            return nonempty[:pos]
-    return nonempty
-
-
-def _is_headline(line: str, *, first: bool) -> bool:
-    heading = _MD_HEADING.match(line)
-    if heading:
-        return first or len(heading.group(1)) == 1
-    return (
-        _letter_words(line) >= _HEADLINE_MIN_WORDS
-        and not _ends_with(line, ".:,;")
-        and _BYLINE.match(line) is None
-        and "|" not in line
-        and not _is_image(line)
-    )
-
-
-def _is_header_content(line: str, *, last: bool, has_headline: bool) -> bool:
-    if _MD_HEADING.match(line):
-        return True  # a section heading below the headline
-    if _BYLINE.match(line) or _CREDIT.match(line) or "|" in line:
-        return False
-    if _ends_with(line, ".!?:…") and _words(line) >= _HEADLINE_MIN_WORDS:
-        return True  # a teaser sentence
-    is_label = all(char.isalpha() or char in " -&/'’" for char in line)
-    return last and has_headline and is_label and _is_heading_shaped(line)
 
 
 @dataclass(frozen=True, slots=True)

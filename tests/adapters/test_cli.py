@@ -1,0 +1,211 @@
+"""The ``newsdesk`` command line, driven in-process as a person would use it."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adapters.cli import main
+from bot import Settings
+from tests.conftest import SEEDS, make_settings
+
+
+def run(argv: list[str], settings: Settings, stdin: str = "") -> tuple[int, str, str]:
+    """Run the CLI in-process; return (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    status = main(argv, settings=settings, stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_ask_prints_the_answer_and_numbered_sources(seed_settings: Settings) -> None:
+    status, out, _ = run(["ask", "Wie viel bot Musk für OpenAI?"], seed_settings)
+    assert status == 0
+    assert "97,4 Milliarden USD" in out
+    assert "[1]" in out
+    assert "Quellen:\n  [1] " in out
+    assert "001_37de1b6d01b33ede" in out
+    assert "\x1b[" not in out  # no ANSI codes when not writing to a terminal
+
+
+def test_ask_json_has_exactly_the_fixed_shape(seed_settings: Settings) -> None:
+    status, out, _ = run(["ask", "--json", "Wie viel Geld setzt Mozilla ein?"], seed_settings)
+    assert status == 0
+    reply = json.loads(out)
+    assert set(reply) == {"answered", "text", "sources"}
+    assert reply["answered"] is True
+    assert isinstance(reply["text"], str)
+    assert "$1.4 billion" in reply["text"]
+    first = reply["sources"][0]
+    assert set(first) == {"article", "title", "source", "published", "passage", "score"}
+    assert first["article"] == "000_26a8121a7ae71e0a"
+    assert first["source"] == "Creati.ai"
+    assert first["published"] == "2026-01-27"
+    assert isinstance(first["score"], float)
+    scores = [source["score"] for source in reply["sources"]]
+    assert all(isinstance(score, float) for score in scores)
+
+
+def test_ask_json_for_an_uncovered_question(seed_settings: Settings) -> None:
+    _, out, _ = run(["ask", "--json", "Wie wird das Wetter morgen?"], seed_settings)
+    reply = json.loads(out)
+    assert reply == {"answered": False, "text": reply["text"], "sources": []}
+    assert "nichts Passendes" in reply["text"]
+
+
+def test_ask_json_keeps_the_shortening_notice(seed_settings: Settings) -> None:
+    _, out, _ = run(["ask", "--json", "Microsoft " * 3000], seed_settings)
+    assert "ich habe nur die ersten 500 gelesen" in json.loads(out)["text"]
+
+
+def test_sources_lists_the_five_seed_articles(seed_settings: Settings) -> None:
+    status, out, _ = run(["sources"], seed_settings)
+    assert status == 0
+    assert out.startswith("Ich kenne 5 Artikel:")
+    assert out.count("• ") == 5
+    assert "Microsoft verliert Kontrolle über OpenAI?" in out
+
+
+def test_index_reports_progress_then_reuses_the_saved_index(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    status, out, err = run(["index"], settings)
+    assert status == 0
+    assert "Loaded 5 articles" in err
+    assert "Indexing" in err
+    assert "index built in" in out
+    _, out, err = run(["index"], settings)
+    assert "Reused the saved index" in err
+    assert "index reused from cache" in out
+    _, out, _ = run(["index", "--rebuild"], settings)
+    assert "index built in" in out
+
+
+def test_a_changed_article_rebuilds_the_index(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        (articles / seed.name).write_bytes(seed.read_bytes())
+    settings = make_settings(tmp_path / "data", articles_dir=articles)
+    run(["index"], settings)
+    (articles / "005_new.md").write_text(
+        "---\ntitle: Neues Modell\nsource: Beispiel.de\npublished: 2026-03-01\n---\n"
+        "Die Firma Quarkbyte stellt das Sprachmodell Q-9 vor.\n",
+        encoding="utf-8",
+    )
+    _, out, err = run(["index"], settings)
+    assert "Indexing" in err
+    assert out.startswith("6 articles")
+
+
+def test_eval_json_has_exactly_the_fixed_shape(tmp_path: Path) -> None:
+    facts = [
+        ("Berlin ist die Hauptstadt von Deutschland.", "Was ist die Hauptstadt von Deutschland?"),
+        ("Der Rhein fließt durch Köln und Düsseldorf.", "Durch welche Städte fließt der Rhein?"),
+        ("Die Zugspitze ist der höchste Berg des Landes.", "Welcher Berg ist der höchste?"),
+        ("Bienen sammeln Nektar und bestäuben Blüten.", "Was sammeln Bienen?"),
+        ("Der Bodensee grenzt an drei Staaten.", "An wie viele Staaten grenzt der Bodensee?"),
+    ]
+    squad = {
+        "data": [
+            {
+                "paragraphs": [
+                    {"context": context, "qas": [{"question": question}]}
+                    for context, question in facts
+                ]
+            }
+        ]
+    }
+    path = tmp_path / "mini.json"
+    path.write_text(json.dumps(squad), encoding="utf-8")
+    status, out, err = run(["eval", str(path), "--json"], make_settings(tmp_path))
+    assert status == 0
+    result = json.loads(out)
+    assert set(result) == {"mrr@10", "recall@1", "recall@5", "queries", "qps"}
+    assert result["queries"] == 5
+    assert result["mrr@10"] == 1.0
+    assert "Indexing 5 passages" in err
+
+
+def test_eval_of_a_missing_or_malformed_file_is_one_clear_line(tmp_path: Path) -> None:
+    status, out, err = run(["eval", str(tmp_path / "nope.json")], make_settings(tmp_path))
+    assert (status, out) == (1, "")
+    assert err.startswith("newsdesk: Cannot read ")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"data": 3}', encoding="utf-8")
+    status, _, err = run(["eval", str(bad)], make_settings(tmp_path))
+    assert status == 1
+    assert "is not a SQuAD-format file" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_articles_folder_is_one_clear_line(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, articles_dir=tmp_path / "missing")
+    status, out, err = run(["ask", "Was ist MAI-1?"], settings)
+    assert (status, out) == (1, "")
+    assert "missing" in err
+    assert "NEWSDESK_ARTICLES_DIR" in err
+
+
+def test_the_shell_answers_each_line_until_quit(seed_settings: Settings) -> None:
+    lines = "help\nWas ist MAI-1?\n\n🤖\nquit\nWas ist MAI-1?\n"
+    status, out, _ = run(["shell"], seed_settings, stdin=lines)
+    assert status == 0
+    assert out.startswith("Newsdesk mit 5 Artikeln.")
+    assert "ask <Frage>" in out
+    assert out.count("MAI-1-Modell") == 1  # the line after quit was not read
+    assert "keine Wörter" in out
+
+
+def test_the_shell_ends_at_end_of_input(seed_settings: Settings) -> None:
+    status, out, _ = run(["shell"], seed_settings, stdin="Wer ist Mustafa Suleyman?")
+    assert status == 0
+    assert "Suleyman" in out
+
+
+def test_usage_errors_exit_2_with_help(seed_settings: Settings) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(["frobnicate"], seed_settings)
+    assert exit_info.value.code == 2
+
+
+def test_the_installed_console_script_runs_on_environment_settings(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("newsdesk")
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "NEWSDESK_DATA_DIR": str(tmp_path / "data"),
+        "NEWSDESK_LANGUAGE": "en",
+    }
+    done = subprocess.run(
+        [str(script), "ask", "--json", ""],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["text"].startswith("Your message was empty.")
+
+
+def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("newsdesk")
+    env = {"PATH": os.environ.get("PATH", ""), "NEWSDESK_LANGUAGE": "fr", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [str(script), "sources"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "NEWSDESK_LANGUAGE" in done.stderr
+    assert "Traceback" not in done.stderr
