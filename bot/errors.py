@@ -5,7 +5,8 @@
     NewsdeskError            anything the program reports instead of a traceback
     ├── SettingsError        a setting has an unusable value (names the variable)
     ├── ArchiveError         the articles folder is missing or unusable
-    └── EvalFileError        an evaluation file is missing or not SQuAD-shaped
+    ├── EvalFileError        an evaluation file is missing or not SQuAD-shaped
+    └── StoreError           the store's database is unusable (bot.store)
 
 What a *chat user* did wrong is never an exception: the core answers it with a sentence.
 """

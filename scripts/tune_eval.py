@@ -21,8 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from knowledge.analysis import Analyzer, GermanAnalyzer, Word
 from knowledge.bm25 import Bm25Params
 from knowledge.compounds import DEFAULT_COMPOUNDS, CompoundParams
@@ -30,7 +28,7 @@ from knowledge.evaluation import EvalSet, load_squad, reciprocal_rank
 from knowledge.index import DEFAULT_COMPOUND_WEIGHT, SearchIndex, top_k
 from knowledge.stopwords import SNOWBALL_GERMAN_STOPWORDS
 
-DEFAULT_FILE = Path("/work/shared/eval/germanquad_test.json")
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "germanquad_test.json"
 RANK_BM25_DEFAULT = Bm25Params(k1=1.5, b=0.75, epsilon=0.25)
 
 

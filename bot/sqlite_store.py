@@ -1,0 +1,359 @@
+"""The embedded default store: one SQLite file in WAL mode, its schema versioned by migrations.
+
+Durability
+----------
+- ``journal_mode=WAL``: readers never block the writer, and another process on the same file (a
+  restarted bot, the CLI) sees every committed write.
+- ``synchronous=FULL``: each commit is fsynced to the WAL before it returns. ``NORMAL`` is safe
+  against a crash of the process but can lose the last commits on power loss; a lost "sent" record
+  means a duplicate post, and digests write a few rows an hour, so the fsync costs nothing that
+  matters.
+- ``busy_timeout=5000``: a second process waits up to 5 s for the write lock. Every write starts
+  with ``BEGIN IMMEDIATE``, so the wait happens up front, never as a failed upgrade mid-transaction.
+- ``foreign_keys=ON``. Datetimes are stored as fixed-width ISO-8601 UTC text, which sorts as time.
+
+Threads: one connection opened with ``check_same_thread=False`` and guarded by a lock, so calls
+may run in ``asyncio.to_thread`` workers; they run one at a time, which a store doing a few small
+writes per digest never notices. (A connection per call would redo the pragmas for no gain.)
+
+Schema: ``PRAGMA user_version`` counts the applied :data:`MIGRATIONS`, ``PRAGMA application_id``
+marks the file as Newsdesk's. Opening applies the missing migrations, one transaction each, and
+refuses with :class:`~bot.store.StoreError` naming the file a file that is not SQLite, another
+program's database, or one written by a newer Newsdesk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bot.store import (
+    DeliveryState,
+    Destination,
+    NewSubscription,
+    PendingDelivery,
+    StoreError,
+    Subscription,
+    Vote,
+    article_tuple,
+    require_utc,
+    require_vote,
+    settle,
+)
+
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "SqliteStore"]
+
+APPLICATION_ID = 0x4E44534B  # "NDSK" in the file header: this is a Newsdesk database
+
+
+def _v1_digests(db: sqlite3.Connection) -> None:
+    """Subscriptions, deliveries (the intent to post) and the per-destination sent record."""
+    for statement in (
+        """CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, platform TEXT NOT NULL, channel TEXT NOT NULL,
+            schedule TEXT NOT NULL, cron TEXT NOT NULL, timezone TEXT NOT NULL, topic TEXT,
+            created_at TEXT NOT NULL, next_run TEXT NOT NULL, last_run TEXT, last_error TEXT)""",
+        "CREATE INDEX subscriptions_by_destination ON subscriptions (platform, channel)",
+        "CREATE INDEX subscriptions_by_next_run ON subscriptions (next_run)",
+        """CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, platform TEXT NOT NULL, channel TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'abandoned')),
+            begun_at TEXT NOT NULL, completed_at TEXT, message_ref TEXT)""",
+        "CREATE INDEX deliveries_pending ON deliveries (id) WHERE state = 'pending'",
+        """CREATE TABLE delivery_articles (
+            delivery_id INTEGER NOT NULL REFERENCES deliveries (id), position INTEGER NOT NULL,
+            article_id TEXT NOT NULL, PRIMARY KEY (delivery_id, position)) WITHOUT ROWID""",
+        """CREATE TABLE sent_articles (
+            platform TEXT NOT NULL, channel TEXT NOT NULL, article_id TEXT NOT NULL,
+            sent_at TEXT NOT NULL, delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+            PRIMARY KEY (platform, channel, article_id)) WITHOUT ROWID""",
+    ):
+        db.execute(statement)
+
+
+def _v2_votes(db: sqlite3.Connection) -> None:
+    """Feedback votes on answers: one per (answer, user), the latest wins."""
+    db.execute(
+        """CREATE TABLE votes (
+            answer_id TEXT NOT NULL, user_id TEXT NOT NULL,
+            vote TEXT NOT NULL CHECK (vote IN ('up', 'down')), voted_at TEXT NOT NULL,
+            PRIMARY KEY (answer_id, user_id)) WITHOUT ROWID"""
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_digests, _v2_votes)
+"""Schema migrations in order; ``user_version`` is how many have run. Only ever append."""
+
+_SUBSCRIPTION = (
+    "SELECT id, platform, channel, schedule, cron, timezone, topic, created_at, next_run,"
+    " last_run, last_error FROM subscriptions"
+)
+
+_MARK_SENT = (  # (sent_at, delivery id): the delivery's articles, as sent to its destination
+    "INSERT OR IGNORE INTO sent_articles (platform, channel, article_id, sent_at, delivery_id)"
+    " SELECT d.platform, d.channel, a.article_id, ?, d.id FROM deliveries AS d"
+    " JOIN delivery_articles AS a ON a.delivery_id = d.id WHERE d.id = ?"
+)
+_PENDING = (
+    "SELECT d.id, d.platform, d.channel, d.begun_at, a.article_id FROM deliveries AS d"
+    " JOIN delivery_articles AS a ON a.delivery_id = d.id WHERE d.state = 'pending'"
+    " ORDER BY d.id, a.position"
+)
+
+
+def _where(destination: Destination) -> tuple[str, str]:
+    return destination.platform, destination.channel
+
+
+def _text(value: dt.datetime, name: str) -> str:
+    return require_utc(value, name).isoformat(timespec="microseconds")
+
+
+def _time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+
+
+def _subscription(row: Any) -> Subscription:
+    id_, platform, channel, schedule, cron, zone, topic, created, next_run, last_run, error = row
+    return Subscription(
+        id=id_,
+        destination=Destination(platform, channel),
+        schedule=schedule,
+        cron=cron,
+        timezone=zone,
+        topic=topic,
+        created_at=_time(created),
+        next_run=_time(next_run),
+        last_run=None if last_run is None else _time(last_run),
+        last_error=error,
+    )
+
+
+def _schema_version(db: sqlite3.Connection, path: Path) -> int:
+    """Return the file's schema version, or raise StoreError if it is not ours to use."""
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
+    application: int = db.execute("PRAGMA application_id").fetchone()[0]
+    if version == 0 and application == 0:
+        if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{path} is another program's SQLite database; refusing to change it")
+        return 0
+    if application != APPLICATION_ID:
+        raise StoreError(f"{path} is another program's SQLite database (id {application:#x})")
+    if version > len(MIGRATIONS):
+        raise StoreError(
+            f"database {path} was written by a newer Newsdesk (schema {version}, this one knows "
+            f"{len(MIGRATIONS)}); upgrade Newsdesk or use another database file"
+        )
+    return version
+
+
+def _migrate_one(db: sqlite3.Connection, path: Path) -> bool:
+    """Apply the next missing migration in a transaction of its own; False if none was missing."""
+    db.execute("BEGIN IMMEDIATE")  # another process may be migrating the same file right now
+    try:
+        version = _schema_version(db, path)
+        if version < len(MIGRATIONS):
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {version + 1}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return version < len(MIGRATIONS)
+
+
+def _new_id(cursor: sqlite3.Cursor) -> int:
+    if cursor.lastrowid is None:  # sqlite3 always sets it after an INSERT
+        raise StoreError("the database did not report the id of a new row")
+    return cursor.lastrowid
+
+
+def _delivery_state(db: sqlite3.Connection, delivery_id: int) -> DeliveryState | None:
+    row = db.execute("SELECT state FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+    state: DeliveryState | None = None if row is None else row[0]
+    return state
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """Connect, check the file is ours, set the pragmas and apply missing migrations."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA busy_timeout = 5000")
+        db.execute("PRAGMA foreign_keys = ON")
+        _schema_version(db, path)  # before WAL: never rewrite another program's file header
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"database {path} cannot use WAL mode (it stays in {mode} mode)")
+        db.execute("PRAGMA synchronous = FULL")
+        while _migrate_one(db, path):
+            pass
+        return db
+    except BaseException:
+        db.close()
+        raise
+
+
+class SqliteStore:
+    """The store in one SQLite file; safe to share between threads and processes."""
+
+    def __init__(self, path: Path) -> None:
+        """Open (creating folders and schema as needed) the database at ``path``.
+
+        Raises:
+            StoreError: the file cannot be opened, is not a Newsdesk database, or is too new.
+        """
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db: sqlite3.Connection | None = _open(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._db is None:
+                raise StoreError(f"the store {self.path} is closed")
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise StoreError(f"database {self.path}: {exc}") from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """Run the block as one ``BEGIN IMMEDIATE`` transaction: all of it commits, or none."""
+        with self._connection() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def _rows(self, sql: str, *params: object) -> list[Any]:
+        """Run one query (a consistent snapshot on its own) and return all its rows."""
+        with self._connection() as db:
+            return db.execute(sql, params).fetchall()
+
+    def add_subscription(self, new: NewSubscription) -> Subscription:
+        """Store a subscription and return it with its new id."""
+        times = (_text(new.created_at, "created_at"), _text(new.next_run, "next_run"))
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO subscriptions (platform, channel, schedule, cron, timezone, topic,"
+                " created_at, next_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*_where(new.destination), new.schedule, new.cron, new.timezone, new.topic, *times),
+            )
+            row = db.execute(f"{_SUBSCRIPTION} WHERE id = ?", (_new_id(cursor),)).fetchone()
+        return _subscription(row)
+
+    def subscriptions(self, destination: Destination | None = None) -> list[Subscription]:
+        """Return the subscriptions of one destination (or all), ordered by id."""
+        if destination is None:
+            rows = self._rows(f"{_SUBSCRIPTION} ORDER BY id")
+        else:
+            where = "WHERE platform = ? AND channel = ? ORDER BY id"
+            rows = self._rows(f"{_SUBSCRIPTION} {where}", *_where(destination))
+        return [_subscription(row) for row in rows]
+
+    def due_subscriptions(self, now: dt.datetime) -> list[Subscription]:
+        """Return the subscriptions with ``next_run <= now``, ordered by next run, then id."""
+        sql = f"{_SUBSCRIPTION} WHERE next_run <= ? ORDER BY next_run, id"
+        return [_subscription(row) for row in self._rows(sql, _text(now, "now"))]
+
+    def remove_subscriptions(self, destination: Destination) -> int:
+        """Remove every subscription of one destination and return how many there were."""
+        sql = "DELETE FROM subscriptions WHERE platform = ? AND channel = ?"
+        with self._write() as db:
+            return db.execute(sql, _where(destination)).rowcount
+
+    def record_run(
+        self, subscription_id: int, *, ran_at: dt.datetime, next_run: dt.datetime, error: str | None
+    ) -> bool:
+        """Record a run and its error (None clears it); False if the subscription is gone."""
+        sql = "UPDATE subscriptions SET last_run = ?, next_run = ?, last_error = ? WHERE id = ?"
+        values = (_text(ran_at, "ran_at"), _text(next_run, "next_run"), error, subscription_id)
+        with self._write() as db:
+            return db.execute(sql, values).rowcount == 1
+
+    def sent_articles(self, destination: Destination) -> frozenset[str]:
+        """Return the ids of every article a completed delivery sent to ``destination``."""
+        sql = "SELECT article_id FROM sent_articles WHERE platform = ? AND channel = ?"
+        return frozenset(article_id for (article_id,) in self._rows(sql, *_where(destination)))
+
+    def begin_delivery(
+        self, destination: Destination, article_ids: Sequence[str], at: dt.datetime
+    ) -> int:
+        """Record the intent to post these articles and return the delivery id."""
+        ids, begun = article_tuple(article_ids), _text(at, "at")
+        sql = "INSERT INTO delivery_articles (delivery_id, position, article_id) VALUES (?, ?, ?)"
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO deliveries (platform, channel, begun_at) VALUES (?, ?, ?)",
+                (*_where(destination), begun),
+            )
+            delivery_id = _new_id(cursor)
+            db.executemany(sql, [(delivery_id, i, article) for i, article in enumerate(ids)])
+        return delivery_id
+
+    def complete_delivery(
+        self, delivery_id: int, at: dt.datetime, *, message_ref: str | None = None
+    ) -> None:
+        """Mark the delivery's articles sent to its destination, atomically and idempotently."""
+        completed = _text(at, "at")
+        with self._write() as db:
+            if settle(delivery_id, _delivery_state(db, delivery_id), "sent"):
+                db.execute(_MARK_SENT, (completed, delivery_id))
+                db.execute(
+                    "UPDATE deliveries SET state = 'sent', completed_at = ?, message_ref = ?"
+                    " WHERE id = ?",
+                    (completed, message_ref, delivery_id),
+                )
+
+    def abandon_delivery(self, delivery_id: int) -> None:
+        """Record that the post failed for certain; its articles stay unsent. Idempotent."""
+        with self._write() as db:
+            if settle(delivery_id, _delivery_state(db, delivery_id), "abandoned"):
+                db.execute("UPDATE deliveries SET state = 'abandoned' WHERE id = ?", (delivery_id,))
+
+    def pending_deliveries(self) -> list[PendingDelivery]:
+        """Return the deliveries begun but neither completed nor abandoned, ordered by id."""
+        found: dict[int, PendingDelivery] = {}
+        for delivery_id, platform, channel, begun, article_id in self._rows(_PENDING):
+            known = found.get(delivery_id)
+            articles = (*known.article_ids, article_id) if known else (article_id,)
+            destination = Destination(platform, channel)
+            found[delivery_id] = PendingDelivery(delivery_id, destination, articles, _time(begun))
+        return list(found.values())
+
+    def record_vote(self, answer_id: str, user: str, vote: Vote, at: dt.datetime) -> None:
+        """Record a user's vote on an answer; a second vote replaces the first."""
+        values = (answer_id, user, require_vote(vote), _text(at, "at"))
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO votes (answer_id, user_id, vote, voted_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (answer_id, user_id)"
+                " DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at",
+                values,
+            )
+
+    def votes(self, answer_id: str) -> dict[str, Vote]:
+        """Return each user's vote on one answer."""
+        rows = self._rows("SELECT user_id, vote FROM votes WHERE answer_id = ?", answer_id)
+        return {user: require_vote(vote) for user, vote in rows}
+
+    def close(self) -> None:
+        """Close the connection; later calls raise StoreError. Closing twice is harmless."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None

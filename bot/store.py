@@ -1,0 +1,345 @@
+"""The store port: digest subscriptions, what each channel was sent, and feedback votes.
+
+:class:`Store` is the small protocol the digest loop and the commands use; :class:`MemoryStore` is
+its in-memory twin and :class:`bot.sqlite_store.SqliteStore` the embedded default. One contract
+test (``tests/bot/test_store_contract.py``) runs against both.
+
+Delivering each article exactly once
+------------------------------------
+The store records per (destination, article) what was sent. Posting a digest takes three steps:
+
+1. ``begin_delivery(destination, article_ids, at)`` commits the intent and returns a delivery id.
+   Nothing is marked sent yet.
+2. The loop posts the message: the only step outside the store.
+3. ``complete_delivery(delivery_id, at, message_ref=...)`` marks the articles sent to that
+   destination and closes the delivery in one transaction (idempotent), or
+   ``abandon_delivery(delivery_id)`` records that the platform certainly refused the post: the
+   articles stay unsent and a later digest offers them again.
+
+A delivery begun but neither completed nor abandoned is *pending* (:meth:`Store.pending_deliveries`)
+and its articles are not marked sent, so a crash never skips an article. The one unavoidable window
+is a crash after the platform accepted the post and before step 3 committed: the store cannot tell
+it from a crash before the post, so after a restart the loop re-sends a pending delivery's articles
+and logs that it does (at worst one duplicate, never a gap). The window lasts one small local
+commit; keep everything else (rendering, logging, the next post) out of it. An ambiguous failure
+(a timeout: the post may have landed) leaves the delivery pending rather than abandoning it. The
+delivery id can travel with the post (Discord's ``nonce`` with ``enforce_nonce``, Slack message
+metadata) so a restarted loop can find the message and complete the delivery instead of re-sending.
+The loop reads pending deliveries at startup, before it begins new ones; one loop per database.
+
+Rules every implementation keeps
+--------------------------------
+- Datetimes go in timezone-aware (naive ones raise :class:`ValueError`) and come back in UTC.
+- Subscription and delivery ids are never reused, even after removal.
+- Removing a channel's subscriptions keeps its sent record: re-subscribing never re-sends old news.
+- A failure of the store itself raises :class:`StoreError`, never a database driver's exception.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal, Protocol, cast
+
+__all__ = [
+    "DeliveryState",
+    "Destination",
+    "MemoryStore",
+    "NewSubscription",
+    "PendingDelivery",
+    "Store",
+    "StoreError",
+    "Subscription",
+    "Vote",
+    "article_tuple",
+    "require_utc",
+    "require_vote",
+    "settle",
+]
+
+Vote = Literal["up", "down"]
+DeliveryState = Literal["pending", "sent", "abandoned"]
+
+
+class StoreError(NewsdeskError):
+    """The store cannot be opened or used; the message names the file or the delivery and why."""
+
+
+def require_utc(value: dt.datetime, name: str = "datetime") -> dt.datetime:
+    """Return an aware datetime as the same instant in UTC; reject a naive one with ValueError."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got the naive {value.isoformat()}")
+    return value.astimezone(dt.UTC)
+
+
+def require_vote(vote: str) -> Vote:
+    """Return ``vote`` if it is ``"up"`` or ``"down"``; raise ValueError otherwise."""
+    if vote in ("up", "down"):
+        return cast(Vote, vote)
+    raise ValueError(f"a vote is 'up' or 'down', not {vote!r}")
+
+
+def article_tuple(article_ids: Sequence[str]) -> tuple[str, ...]:
+    """Return the article ids of a delivery without repeats, in order; reject none or a bare str."""
+    if isinstance(article_ids, str):
+        raise TypeError(f"article_ids must be a sequence of ids, not the string {article_ids!r}")
+    ids = tuple(dict.fromkeys(article_ids))
+    if not ids:
+        raise ValueError("a delivery needs at least one article id")
+    return ids
+
+
+def settle(delivery_id: int, state: DeliveryState | None, target: DeliveryState) -> bool:
+    """Return whether a delivery in ``state`` must move to ``target``; False if it already has.
+
+    Raises:
+        StoreError: the delivery does not exist, or already ended the other way.
+    """
+    if state is None:
+        raise StoreError(f"there is no delivery {delivery_id}")
+    if state == target:
+        return False
+    if state == "pending":
+        return True
+    raise StoreError(f"delivery {delivery_id} is already {state} and cannot become {target}")
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A channel on one platform, where digests go."""
+
+    platform: str  # "console", "slack", "discord"
+    channel: str  # the platform's channel id
+
+    def __post_init__(self) -> None:
+        if not self.platform or ":" in self.platform or not self.channel:
+            raise ValueError(
+                "a destination needs a platform without ':' and a channel,"
+                f" not {self.platform!r} and {self.channel!r}"
+            )
+
+    @property
+    def key(self) -> str:
+        """The destination as one string, e.g. ``"slack:C123"``."""
+        return f"{self.platform}:{self.channel}"
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubscription:
+    """What a caller passes to :meth:`Store.add_subscription`; datetimes are normalised to UTC."""
+
+    destination: Destination
+    schedule: str  # the user's text, e.g. "weekdays 09:30"
+    cron: str  # normalised, e.g. "30 9 * * 1-5"
+    timezone: str  # IANA name the cron is read in
+    topic: str | None
+    created_at: dt.datetime
+    next_run: dt.datetime
+
+    def __post_init__(self) -> None:
+        for name in ("created_at", "next_run"):
+            object.__setattr__(self, name, require_utc(getattr(self, name), name))
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A stored subscription; ``last_error`` is set while posts to it fail permanently."""
+
+    id: int
+    destination: Destination
+    schedule: str
+    cron: str
+    timezone: str
+    topic: str | None
+    created_at: dt.datetime
+    next_run: dt.datetime
+    last_run: dt.datetime | None
+    last_error: str | None  # e.g. "channel_not_found"; None when healthy
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDelivery:
+    """A delivery begun but neither completed nor abandoned: in flight, or cut off by a crash."""
+
+    id: int
+    destination: Destination
+    article_ids: tuple[str, ...]
+    begun_at: dt.datetime
+
+
+class Store(Protocol):
+    """Subscriptions, the per-destination sent record, and votes; see the module docstring."""
+
+    def add_subscription(self, new: NewSubscription) -> Subscription:
+        """Store a subscription and return it with its new id."""
+
+    def subscriptions(self, destination: Destination | None = None) -> list[Subscription]:
+        """Return the subscriptions of one destination (or all), ordered by id."""
+
+    def due_subscriptions(self, now: dt.datetime) -> list[Subscription]:
+        """Return the subscriptions with ``next_run <= now``, ordered by next run, then id."""
+
+    def remove_subscriptions(self, destination: Destination) -> int:
+        """Remove every subscription of one destination and return how many there were."""
+
+    def record_run(
+        self, subscription_id: int, *, ran_at: dt.datetime, next_run: dt.datetime, error: str | None
+    ) -> bool:
+        """Record a run and its error (None clears it); False if the subscription is gone."""
+
+    def sent_articles(self, destination: Destination) -> frozenset[str]:
+        """Return the ids of every article a completed delivery sent to ``destination``."""
+
+    def begin_delivery(
+        self, destination: Destination, article_ids: Sequence[str], at: dt.datetime
+    ) -> int:
+        """Record the intent to post these articles and return the delivery id."""
+
+    def complete_delivery(
+        self, delivery_id: int, at: dt.datetime, *, message_ref: str | None = None
+    ) -> None:
+        """Mark the delivery's articles sent to its destination, atomically and idempotently."""
+
+    def abandon_delivery(self, delivery_id: int) -> None:
+        """Record that the post failed for certain; its articles stay unsent. Idempotent."""
+
+    def pending_deliveries(self) -> list[PendingDelivery]:
+        """Return the deliveries begun but neither completed nor abandoned, ordered by id."""
+
+    def record_vote(self, answer_id: str, user: str, vote: Vote, at: dt.datetime) -> None:
+        """Record a user's vote on an answer; a second vote replaces the first."""
+
+    def votes(self, answer_id: str) -> dict[str, Vote]:
+        """Return each user's vote on one answer."""
+
+    def close(self) -> None:
+        """Release the store; later calls raise StoreError. Closing twice is harmless."""
+
+
+class MemoryStore:
+    """The in-memory twin of the SQLite store: the same contract, nothing survives the process."""
+
+    def __init__(self) -> None:
+        """Start empty; a lock makes calls from ``asyncio.to_thread`` workers safe."""
+        self._lock = threading.Lock()
+        self._closed = False
+        self._subscriptions: dict[int, Subscription] = {}
+        self._sent: dict[Destination, set[str]] = {}
+        self._deliveries: dict[int, tuple[PendingDelivery, DeliveryState]] = {}
+        self._votes: dict[str, dict[str, Vote]] = {}
+        self._ids = itertools.count(1)
+
+    @contextmanager
+    def _open(self) -> Iterator[None]:
+        with self._lock:
+            if self._closed:
+                raise StoreError("the in-memory store is closed")
+            yield
+
+    def add_subscription(self, new: NewSubscription) -> Subscription:
+        """Store a subscription and return it with its new id."""
+        with self._open():
+            fields = {f.name: getattr(new, f.name) for f in dataclasses.fields(new)}
+            made = Subscription(id=next(self._ids), last_run=None, last_error=None, **fields)
+            self._subscriptions[made.id] = made
+            return made
+
+    def subscriptions(self, destination: Destination | None = None) -> list[Subscription]:
+        """Return the subscriptions of one destination (or all), ordered by id."""
+        with self._open():
+            found = self._subscriptions.values()
+            return sorted(
+                (s for s in found if destination in (None, s.destination)), key=lambda s: s.id
+            )
+
+    def due_subscriptions(self, now: dt.datetime) -> list[Subscription]:
+        """Return the subscriptions with ``next_run <= now``, ordered by next run, then id."""
+        now = require_utc(now, "now")
+        with self._open():
+            due = (s for s in self._subscriptions.values() if s.next_run <= now)
+            return sorted(due, key=lambda s: (s.next_run, s.id))
+
+    def remove_subscriptions(self, destination: Destination) -> int:
+        """Remove every subscription of one destination and return how many there were."""
+        with self._open():
+            gone = [i for i, s in self._subscriptions.items() if s.destination == destination]
+            for subscription_id in gone:
+                del self._subscriptions[subscription_id]
+            return len(gone)
+
+    def record_run(
+        self, subscription_id: int, *, ran_at: dt.datetime, next_run: dt.datetime, error: str | None
+    ) -> bool:
+        """Record a run and its error (None clears it); False if the subscription is gone."""
+        ran_at, next_run = require_utc(ran_at, "ran_at"), require_utc(next_run, "next_run")
+        with self._open():
+            old = self._subscriptions.get(subscription_id)
+            if old is None:
+                return False
+            self._subscriptions[subscription_id] = dataclasses.replace(
+                old, last_run=ran_at, next_run=next_run, last_error=error
+            )
+            return True
+
+    def sent_articles(self, destination: Destination) -> frozenset[str]:
+        """Return the ids of every article a completed delivery sent to ``destination``."""
+        with self._open():
+            return frozenset(self._sent.get(destination, ()))
+
+    def begin_delivery(
+        self, destination: Destination, article_ids: Sequence[str], at: dt.datetime
+    ) -> int:
+        """Record the intent to post these articles and return the delivery id."""
+        delivery = PendingDelivery(
+            0, destination, article_tuple(article_ids), require_utc(at, "at")
+        )
+        with self._open():
+            delivery = dataclasses.replace(delivery, id=next(self._ids))
+            self._deliveries[delivery.id] = (delivery, "pending")
+            return delivery.id
+
+    def complete_delivery(
+        self, delivery_id: int, at: dt.datetime, *, message_ref: str | None = None
+    ) -> None:
+        """Mark the delivery's articles sent to its destination, atomically and idempotently."""
+        require_utc(at, "at")
+        with self._open():
+            delivery, state = self._deliveries.get(delivery_id, (None, None))
+            if settle(delivery_id, state, "sent") and delivery is not None:
+                self._sent.setdefault(delivery.destination, set()).update(delivery.article_ids)
+                self._deliveries[delivery_id] = (delivery, "sent")
+
+    def abandon_delivery(self, delivery_id: int) -> None:
+        """Record that the post failed for certain; its articles stay unsent. Idempotent."""
+        with self._open():
+            delivery, state = self._deliveries.get(delivery_id, (None, None))
+            if settle(delivery_id, state, "abandoned") and delivery is not None:
+                self._deliveries[delivery_id] = (delivery, "abandoned")
+
+    def pending_deliveries(self) -> list[PendingDelivery]:
+        """Return the deliveries begun but neither completed nor abandoned, ordered by id."""
+        with self._open():
+            # dicts keep insertion order and ids only grow, so this is id order
+            return [d for d, state in self._deliveries.values() if state == "pending"]
+
+    def record_vote(self, answer_id: str, user: str, vote: Vote, at: dt.datetime) -> None:
+        """Record a user's vote on an answer; a second vote replaces the first."""
+        vote = require_vote(vote)
+        require_utc(at, "at")
+        with self._open():
+            self._votes.setdefault(answer_id, {})[user] = vote
+
+    def votes(self, answer_id: str) -> dict[str, Vote]:
+        """Return each user's vote on one answer."""
+        with self._open():
+            return dict(self._votes.get(answer_id, {}))
+
+    def close(self) -> None:
+        """Release the store; later calls raise StoreError. Closing twice is harmless."""
+        with self._lock:
+            self._closed = True

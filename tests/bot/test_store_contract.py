@@ -1,0 +1,273 @@
+"""The store contract: every implementation (memory, SQLite) behaves the same through the port.
+
+Each test runs once per store. Times are passed in; nothing reads a clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.sqlite_store import SqliteStore
+from bot.store import Destination, MemoryStore, NewSubscription, Store, StoreError
+
+T0 = dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.UTC)  # a Monday
+SLACK = Destination("slack", "C123")
+DISCORD = Destination("discord", "987654321")
+
+
+def at(minutes: int) -> dt.datetime:
+    """Return the instant ``minutes`` after T0."""
+    return T0 + dt.timedelta(minutes=minutes)
+
+
+def daily(
+    destination: Destination, next_run: dt.datetime, topic: str | None = None
+) -> NewSubscription:
+    """Return a daily 09:00 Berlin subscription for ``destination``."""
+    return NewSubscription(
+        destination=destination,
+        schedule="daily 09:00",
+        cron="0 9 * * *",
+        timezone="Europe/Berlin",
+        topic=topic,
+        created_at=T0,
+        next_run=next_run,
+    )
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Yield a fresh store of each kind and close it afterwards."""
+    made: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "nd.db")
+    yield made
+    made.close()
+
+
+def test_a_new_store_is_empty(store: Store) -> None:
+    assert store.subscriptions() == []
+    assert store.due_subscriptions(at(10_000)) == []
+    assert store.sent_articles(SLACK) == frozenset()
+    assert store.pending_deliveries() == []
+    assert store.votes("answer-1") == {}
+
+
+def test_an_added_subscription_comes_back_with_an_id_and_no_history(store: Store) -> None:
+    added = store.add_subscription(daily(SLACK, at(60), topic="Energie"))
+    assert (added.destination, added.schedule, added.cron) == (SLACK, "daily 09:00", "0 9 * * *")
+    assert (added.timezone, added.topic) == ("Europe/Berlin", "Energie")
+    assert (added.created_at, added.next_run) == (T0, at(60))
+    assert (added.last_run, added.last_error) == (None, None)
+    assert store.subscriptions() == [added]
+
+
+def test_subscriptions_are_listed_per_destination_in_id_order(store: Store) -> None:
+    first = store.add_subscription(daily(SLACK, at(60)))
+    other = store.add_subscription(daily(DISCORD, at(30)))
+    second = store.add_subscription(daily(SLACK, at(10), topic="Sport"))
+    assert first.id < other.id < second.id
+    assert store.subscriptions(SLACK) == [first, second]
+    assert store.subscriptions(DISCORD) == [other]
+    assert store.subscriptions(Destination("slack", "C999")) == []
+    assert store.subscriptions() == [first, other, second]
+
+
+def test_removing_a_channels_subscriptions_leaves_other_channels_alone(store: Store) -> None:
+    store.add_subscription(daily(SLACK, at(60)))
+    store.add_subscription(daily(SLACK, at(90)))
+    kept = store.add_subscription(daily(DISCORD, at(60)))
+    assert store.remove_subscriptions(SLACK) == 2
+    assert store.subscriptions() == [kept]
+    assert store.remove_subscriptions(SLACK) == 0
+
+
+def test_ids_are_never_reused_after_removal(store: Store) -> None:
+    removed = store.add_subscription(daily(SLACK, at(60)))
+    store.remove_subscriptions(SLACK)
+    assert store.add_subscription(daily(SLACK, at(60))).id != removed.id
+
+
+def test_due_subscriptions_are_those_at_or_before_now_by_next_run_then_id(store: Store) -> None:
+    late = store.add_subscription(daily(SLACK, at(30)))
+    early = store.add_subscription(daily(DISCORD, at(10)))
+    tie = store.add_subscription(daily(Destination("console", "stdout"), at(30)))
+    store.add_subscription(daily(SLACK, at(31)))  # a minute too late
+    assert store.due_subscriptions(at(30)) == [early, late, tie]
+    assert store.due_subscriptions(at(9)) == []
+
+
+def test_record_run_moves_the_schedule_and_keeps_an_error_until_a_healthy_run(store: Store) -> None:
+    sub = store.add_subscription(daily(SLACK, at(0)))
+    assert store.record_run(sub.id, ran_at=at(1), next_run=at(1440), error="channel_not_found")
+    (failed,) = store.subscriptions(SLACK)
+    assert (failed.last_run, failed.next_run, failed.last_error) == (
+        at(1),
+        at(1440),
+        "channel_not_found",
+    )
+    assert store.due_subscriptions(at(60)) == []
+    store.record_run(sub.id, ran_at=at(1441), next_run=at(2880), error=None)
+    (healthy,) = store.subscriptions(SLACK)
+    assert (healthy.last_run, healthy.next_run, healthy.last_error) == (at(1441), at(2880), None)
+
+
+def test_recording_a_run_of_a_removed_subscription_says_so(store: Store) -> None:
+    sub = store.add_subscription(daily(SLACK, at(0)))
+    store.remove_subscriptions(SLACK)
+    assert not store.record_run(sub.id, ran_at=at(1), next_run=at(1440), error=None)
+    assert store.subscriptions() == []
+
+
+def test_beginning_a_delivery_marks_nothing_sent_and_leaves_it_pending(store: Store) -> None:
+    delivery = store.begin_delivery(SLACK, ["a1", "a2", "a1"], at(0))
+    assert store.sent_articles(SLACK) == frozenset()
+    (pending,) = store.pending_deliveries()
+    assert (pending.id, pending.destination) == (delivery, SLACK)
+    assert (pending.article_ids, pending.begun_at) == (("a1", "a2"), at(0))
+
+
+def test_completing_a_delivery_marks_its_articles_sent_to_that_destination_only(
+    store: Store,
+) -> None:
+    delivery = store.begin_delivery(SLACK, ["a1", "a2"], at(0))
+    store.complete_delivery(delivery, at(1), message_ref="1700000000.000100")
+    assert store.sent_articles(SLACK) == {"a1", "a2"}
+    assert store.sent_articles(DISCORD) == frozenset()
+    assert store.pending_deliveries() == []
+
+
+def test_completing_twice_is_harmless(store: Store) -> None:
+    delivery = store.begin_delivery(SLACK, ["a1"], at(0))
+    store.complete_delivery(delivery, at(1))
+    store.complete_delivery(delivery, at(2))
+    assert store.sent_articles(SLACK) == {"a1"}
+    assert store.pending_deliveries() == []
+
+
+def test_sending_an_article_again_to_the_same_channel_is_harmless(store: Store) -> None:
+    store.complete_delivery(store.begin_delivery(SLACK, ["a1", "a2"], at(0)), at(1))
+    store.complete_delivery(store.begin_delivery(SLACK, ["a2", "a3"], at(2)), at(3))
+    assert store.sent_articles(SLACK) == {"a1", "a2", "a3"}
+
+
+def test_an_abandoned_delivery_leaves_its_articles_unsent_and_is_not_pending(store: Store) -> None:
+    delivery = store.begin_delivery(SLACK, ["a1"], at(0))
+    store.abandon_delivery(delivery)
+    store.abandon_delivery(delivery)
+    assert store.sent_articles(SLACK) == frozenset()
+    assert store.pending_deliveries() == []
+
+
+def test_pending_lists_only_deliveries_begun_and_not_settled(store: Store) -> None:
+    sent = store.begin_delivery(SLACK, ["a1"], at(0))
+    failed = store.begin_delivery(SLACK, ["a2"], at(1))
+    crashed = store.begin_delivery(DISCORD, ["a3", "a4"], at(2))
+    later = store.begin_delivery(SLACK, ["a5"], at(3))
+    store.complete_delivery(sent, at(4))
+    store.abandon_delivery(failed)
+    assert [(p.id, p.destination, p.article_ids) for p in store.pending_deliveries()] == [
+        (crashed, DISCORD, ("a3", "a4")),
+        (later, SLACK, ("a5",)),
+    ]
+
+
+def test_a_delivery_cannot_end_both_ways_or_unknown(store: Store) -> None:
+    sent = store.begin_delivery(SLACK, ["a1"], at(0))
+    store.complete_delivery(sent, at(1))
+    with pytest.raises(StoreError, match=f"delivery {sent} is already sent"):
+        store.abandon_delivery(sent)
+    assert store.sent_articles(SLACK) == {"a1"}
+    failed = store.begin_delivery(SLACK, ["a2"], at(2))
+    store.abandon_delivery(failed)
+    with pytest.raises(StoreError, match=f"delivery {failed} is already abandoned"):
+        store.complete_delivery(failed, at(3))
+    with pytest.raises(StoreError, match="there is no delivery 999"):
+        store.complete_delivery(999, at(3))
+    assert store.sent_articles(SLACK) == {"a1"}
+
+
+@pytest.mark.parametrize("ids", [[], "a1"])
+def test_a_delivery_needs_a_list_of_article_ids(store: Store, ids: Any) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        store.begin_delivery(SLACK, ids, at(0))
+    assert store.pending_deliveries() == []
+
+
+def test_removing_subscriptions_keeps_what_the_channel_was_sent(store: Store) -> None:
+    store.add_subscription(daily(SLACK, at(0)))
+    store.complete_delivery(store.begin_delivery(SLACK, ["a1"], at(0)), at(1))
+    store.remove_subscriptions(SLACK)
+    assert store.sent_articles(SLACK) == {"a1"}
+
+
+def test_a_second_vote_replaces_the_first(store: Store) -> None:
+    store.record_vote("answer-1", "U1", "up", at(0))
+    store.record_vote("answer-1", "U2", "down", at(1))
+    store.record_vote("answer-1", "U1", "down", at(2))
+    store.record_vote("answer-2", "U1", "up", at(3))
+    assert store.votes("answer-1") == {"U1": "down", "U2": "down"}
+    assert store.votes("answer-2") == {"U1": "up"}
+    with pytest.raises(ValueError, match="'sideways'"):
+        store.record_vote("answer-1", "U1", "sideways", at(4))  # type: ignore[arg-type]
+    assert store.votes("answer-1")["U1"] == "down"
+
+
+NAIVE = dt.datetime(2025, 3, 3, 9, 0)  # naive on purpose
+NAIVE_CALLS: dict[str, Callable[[Store], object]] = {
+    "due_subscriptions": lambda s: s.due_subscriptions(NAIVE),
+    "record_run": lambda s: s.record_run(1, ran_at=NAIVE, next_run=at(0), error=None),
+    "begin_delivery": lambda s: s.begin_delivery(SLACK, ["a1"], NAIVE),
+    "complete_delivery": lambda s: s.complete_delivery(s.begin_delivery(SLACK, ["a1"], T0), NAIVE),
+    "record_vote": lambda s: s.record_vote("answer-1", "U1", "up", NAIVE),
+}
+
+
+@pytest.mark.parametrize("call", NAIVE_CALLS.values(), ids=NAIVE_CALLS.keys())
+def test_naive_datetimes_are_rejected(store: Store, call: Callable[[Store], object]) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        call(store)
+    assert store.sent_articles(SLACK) == frozenset()
+    assert store.votes("answer-1") == {}
+
+
+def test_a_naive_subscription_cannot_even_be_built() -> None:
+    with pytest.raises(ValueError, match="next_run must be timezone-aware"):
+        daily(SLACK, NAIVE)
+
+
+def test_a_berlin_time_comes_back_as_the_same_instant_in_utc(store: Store) -> None:
+    berlin = dt.datetime(2025, 3, 30, 9, 30, 15, 250, tzinfo=ZoneInfo("Europe/Berlin"))
+    sub = store.add_subscription(daily(SLACK, berlin))
+    store.begin_delivery(SLACK, ["a1"], berlin)
+    for value in (store.subscriptions()[0].next_run, store.pending_deliveries()[0].begun_at):
+        assert value == berlin
+        assert value.utcoffset() == dt.timedelta(0)
+        assert value.isoformat() == "2025-03-30T07:30:15.000250+00:00"  # CEST is UTC+2
+    store.record_run(sub.id, ran_at=berlin, next_run=berlin, error=None)
+    assert store.subscriptions()[0].last_run == berlin
+    assert store.due_subscriptions(berlin) == store.subscriptions()
+
+
+def test_a_closed_store_refuses_calls_and_closes_twice_quietly(store: Store) -> None:
+    store.close()
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.subscriptions()
+    with pytest.raises(StoreError, match="closed"):
+        store.begin_delivery(SLACK, ["a1"], at(0))
+
+
+async def test_calls_from_worker_threads_are_safe(store: Store) -> None:
+    async def deliver(n: int) -> None:
+        delivery = await asyncio.to_thread(store.begin_delivery, SLACK, [f"a{n}"], at(n))
+        await asyncio.to_thread(store.complete_delivery, delivery, at(n))
+
+    await asyncio.gather(*(deliver(n) for n in range(40)))
+    assert store.sent_articles(SLACK) == {f"a{n}" for n in range(40)}
+    assert store.pending_deliveries() == []
