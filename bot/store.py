@@ -46,6 +46,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, Protocol, cast
 
+from bot.errors import NewsdeskError
+
 __all__ = [
     "DeliveryState",
     "Destination",
