@@ -44,6 +44,13 @@ def main() -> None:
         highest = max(highest, value)
         verdict = "abstains" if value < core.policy.min_relevance else "ANSWERS"
         print(f"unanswerable {value:.3f} {verdict}  {question}")
+    held = 0
+    for case in data["heldout"]:
+        reply = core.ask(case["question"])
+        ok = reply.answered and case["fact"] in reply.text
+        held += ok
+        print(f"held out     {'right' if ok else 'WRONG'}  {case['question']}")
+    print(f"\nheld out (not tuned on): {held}/{len(data['heldout'])} answered with the fact")
     print(
         f"\nright answers {right}/{len(data['answerable'])}; lowest answerable {lowest:.3f}, "
         f"highest unanswerable {highest:.3f}, threshold {core.policy.min_relevance}"
