@@ -7,6 +7,8 @@ progress and warnings go to standard error, so ``--json`` output stays one clean
 from __future__ import annotations
 
 import argparse
+import asyncio
+import datetime as dt
 import json
 import logging
 import os
@@ -21,6 +23,7 @@ from adapters.console.shell import run_shell
 from bot import (
     Newsdesk,
     NewsdeskError,
+    Runtime,
     Settings,
     build_newsdesk,
     evaluate_retrieval,
@@ -44,16 +47,39 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help='the question, e.g. "Wer ist Mustafa Suleyman?"')
     ask.add_argument("--json", action="store_true", help="print one JSON object")
 
-    commands.add_parser("shell", help="an interactive session (help, questions, ...)")
+    commands.add_parser(
+        "shell", help="an interactive session: questions, help, digests delivered here"
+    )
+    commands.add_parser(
+        "run", help="serve every configured chat platform and deliver digests (console if none)"
+    )
     commands.add_parser("sources", help="list the indexed articles with their metadata")
 
     index = commands.add_parser("index", help="build or refresh the search index")
     index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
 
+    digest = commands.add_parser("digest", help="print a digest of the latest articles")
+    digest.add_argument(
+        "--print", action="store_true", required=True, help="print it here (no channel)"
+    )
+    digest.add_argument("--topic", help="only articles about this topic, most relevant first")
+    digest.add_argument(
+        "--since", type=_date, metavar="YYYY-MM-DD", help="only articles published since then"
+    )
+
     evaluate = commands.add_parser("eval", help="measure retrieval quality on a SQuAD file")
     evaluate.add_argument("file", type=Path, help="a SQuAD-format JSON file")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-01-27"
+        ) from None
 
 
 class _Progress:
@@ -105,7 +131,7 @@ def main(
         core = build_newsdesk(
             settings, progress=quiet_progress, rebuild=args.command == "index" and args.rebuild
         )
-        return _run(args, core, stdin=stdin, stdout=stdout)
+        return _run(args, core, settings, stdin=stdin, stdout=stdout)
     except NewsdeskError as error:
         stderr.write(f"newsdesk: {error}\n")
         return 1
@@ -114,7 +140,14 @@ def main(
         return 130
 
 
-def _run(args: argparse.Namespace, core: Newsdesk, *, stdin: TextIO, stdout: TextIO) -> int:
+def _run(
+    args: argparse.Namespace,
+    core: Newsdesk,
+    settings: Settings,
+    *,
+    stdin: TextIO,
+    stdout: TextIO,
+) -> int:
     if args.command == "ask":
         reply = core.ask(" ".join(args.question))
         if args.json:
@@ -122,8 +155,20 @@ def _run(args: argparse.Namespace, core: Newsdesk, *, stdin: TextIO, stdout: Tex
         else:
             stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
         return 0
-    if args.command == "shell":
-        return run_shell(core, stdin, stdout, color=_use_color(stdout))
+    if args.command in ("shell", "run"):
+        return asyncio.run(
+            run_shell(
+                core,
+                stdin,
+                stdout,
+                color=_use_color(stdout),
+                runtime=lambda posters: Runtime(core, posters, settings),
+            )
+        )
+    if args.command == "digest":
+        reply = core.digest_now(args.topic, since=args.since)
+        stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
+        return 0
     if args.command == "sources":
         stdout.write(to_terminal(core.list_sources(), core.phrases) + "\n")
         return 0

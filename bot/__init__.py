@@ -4,31 +4,58 @@ Adapters import from here only (``from bot import ...``); this is the core's pub
 """
 
 from bot.answers import AnswerPolicy
-from bot.core import Newsdesk
+from bot.core import CONSOLE, Newsdesk
+from bot.delivery import Clock, Poster, PostError, SystemClock
+from bot.digest import digest_reply
 from bot.errors import ArchiveError, EvalFileError, NewsdeskError, SettingsError
 from bot.phrases import ENGLISH, GERMAN, Phrasebook, phrasebook
-from bot.replies import Paragraph, Reply, ReplyKind, Source, Span, defuse_mass_mentions
+from bot.replies import (
+    Digest,
+    DigestItem,
+    Paragraph,
+    Reply,
+    ReplyKind,
+    Source,
+    Span,
+    defuse_mass_mentions,
+)
+from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
+from bot.store import Destination, Store, StoreError
+from bot.subscriptions import RequestContext
 from bot.wiring import build_newsdesk, evaluate_retrieval
 
 __all__ = [
+    "CONSOLE",
     "ENGLISH",
     "GERMAN",
     "AnswerPolicy",
     "ArchiveError",
+    "Clock",
+    "Destination",
+    "Digest",
+    "DigestItem",
     "EvalFileError",
     "Newsdesk",
     "NewsdeskError",
     "Paragraph",
     "Phrasebook",
+    "PostError",
+    "Poster",
     "Reply",
     "ReplyKind",
+    "RequestContext",
+    "Runtime",
     "Settings",
     "SettingsError",
     "Source",
     "Span",
+    "Store",
+    "StoreError",
+    "SystemClock",
     "build_newsdesk",
     "defuse_mass_mentions",
+    "digest_reply",
     "evaluate_retrieval",
     "load_settings",
     "phrasebook",

@@ -1,14 +1,34 @@
 """The one command grammar every adapter speaks: parse text into a command value.
 
-``help``, ``sources`` and ``ask <question>`` are keywords (German aliases too); anything else is a
-question. Parsing is pure and total: every string maps to exactly one command.
+``help``, ``sources``, ``ask <question>`` and ``digest <subcommand>`` are keywords (German aliases
+too); anything else is a question. Parsing is pure and total: every string maps to exactly one
+command. Digest subcommands::
+
+    digest now [topic words]
+    digest subscribe <schedule> [in <timezone>] [about <topic words>]
+    digest unsubscribe
+    digest list
+    digest help
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["Ask", "Command", "Help", "ListSources", "parse_command"]
+__all__ = [
+    "Ask",
+    "Command",
+    "DigestHelp",
+    "DigestList",
+    "DigestNow",
+    "DigestSubscribe",
+    "DigestUnsubscribe",
+    "Help",
+    "ListSources",
+    "parse_command",
+    "parse_digest",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +48,76 @@ class ListSources:
     """List the indexed articles."""
 
 
-Command = Ask | Help | ListSources
+@dataclass(frozen=True, slots=True)
+class DigestNow:
+    """Show the latest articles (or those about a topic) here, now."""
+
+    topic: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSubscribe:
+    """Subscribe this channel: ``schedule`` still holds the ``in <timezone>`` part."""
+
+    schedule: str
+    topic: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestUnsubscribe:
+    """End this channel's digest subscriptions."""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestList:
+    """List this channel's subscriptions."""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestHelp:
+    """Explain the digest commands (also for an unknown subcommand, named in ``unknown``)."""
+
+    unknown: str | None = None
+
+
+Command = (
+    Ask
+    | Help
+    | ListSources
+    | DigestNow
+    | DigestSubscribe
+    | DigestUnsubscribe
+    | DigestList
+    | DigestHelp
+)
 
 _HELP = frozenset({"help", "hilfe", "?", "-h", "--help"})
 _SOURCES = frozenset({"sources", "quellen", "artikel"})
 _ASK = frozenset({"ask", "frage", "frag"})
+_DIGEST = frozenset({"digest", "digests"})
+_NOW = frozenset({"now", "jetzt"})
+_SUBSCRIBE = frozenset({"subscribe", "abonnieren", "abo"})
+_UNSUBSCRIBE = frozenset({"unsubscribe", "abbestellen", "kündigen", "kuendigen", "stop"})
+_LIST = frozenset({"list", "liste", "status"})
+_ABOUT = re.compile(r"(?i)\s+(?:about|über|ueber|zum thema|zu)\s+")
+
+
+def parse_digest(rest: str) -> Command:
+    """Parse what follows the word ``digest``."""
+    head, _, tail = rest.strip().partition(" ")
+    word, tail = head.lower(), tail.strip()
+    if word in _NOW:
+        return DigestNow(tail or None)
+    if word in _SUBSCRIBE:
+        schedule, *topic = _ABOUT.split(tail, maxsplit=1)
+        return DigestSubscribe(schedule.strip(), (topic[0].strip() or None) if topic else None)
+    if word in _UNSUBSCRIBE and not tail:
+        return DigestUnsubscribe()
+    if word in _LIST and not tail:
+        return DigestList()
+    if not word or word in _HELP:
+        return DigestHelp()
+    return DigestHelp(unknown=rest.strip())
 
 
 def parse_command(text: str) -> Command:
@@ -55,4 +140,6 @@ def parse_command(text: str) -> Command:
         return ListSources()
     if keyword in _ASK:
         return Ask(rest.strip())
+    if keyword in _DIGEST:
+        return parse_digest(rest)
     return Ask(stripped)

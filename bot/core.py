@@ -7,16 +7,33 @@ the knowledge base and composes the answer.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import assert_never
 
 from bot.answers import AnswerPolicy, compose_answer
-from bot.commands import Ask, Help, ListSources, parse_command
+from bot.archive import Archive
+from bot.commands import (
+    Ask,
+    DigestHelp,
+    DigestList,
+    DigestNow,
+    DigestSubscribe,
+    DigestUnsubscribe,
+    Help,
+    ListSources,
+    parse_command,
+)
 from bot.phrases import Phrasebook
 from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
+from bot.store import Destination
+from bot.subscriptions import DigestDesk, RequestContext
 from knowledge import KnowledgeBase
 
-__all__ = ["Newsdesk"]
+__all__ = ["CONSOLE", "Newsdesk"]
+
+#: The console's channel: where the shell's digests go.
+CONSOLE = RequestContext(Destination("console", "console"), user="console")
 
 
 class Newsdesk:
@@ -24,22 +41,34 @@ class Newsdesk:
 
     def __init__(
         self,
-        knowledge: KnowledgeBase,
+        knowledge: KnowledgeBase | Archive,
         phrases: Phrasebook,
         *,
         articles_dir: str = "",
         max_question_chars: int = 500,
         policy: AnswerPolicy | None = None,
+        desk: DigestDesk | None = None,
     ) -> None:
         """Wire the core; ``bot.wiring.build_newsdesk`` does this from settings."""
-        self.knowledge = knowledge
+        self.archive = knowledge if isinstance(knowledge, Archive) else Archive(knowledge)
         self.phrases = phrases
+        self.desk = desk
         self.articles_dir = articles_dir
         self.max_question_chars = max_question_chars
         self.policy = policy or AnswerPolicy()
 
-    def handle(self, text: str) -> Reply:
-        """Answer one message in the command grammar (``help``, ``sources``, a question)."""
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The current knowledge base (it changes when articles are added)."""
+        return self.archive.current
+
+    def handle(self, text: str, context: RequestContext | None = None) -> Reply:
+        """Answer one message in the command grammar (help, sources, digest ..., a question).
+
+        Args:
+            text: What the person typed (a mention of the bot already removed).
+            context: The channel and author; the console's when omitted.
+        """
         match parse_command(text):
             case Help():
                 return self.help()
@@ -47,6 +76,12 @@ class Newsdesk:
                 return self.list_sources()
             case Ask(question):
                 return self.ask(question)
+            case (
+                DigestNow() | DigestSubscribe() | DigestUnsubscribe() | DigestList() | DigestHelp()
+            ) as command:
+                if self.desk is None:
+                    return _problem(self.phrases.digests_unavailable)
+                return self.desk.handle(command, context or CONSOLE)
             case unknown:
                 assert_never(unknown)
 
@@ -61,24 +96,30 @@ class Newsdesk:
         )
         if not clean.text:
             return _problem(phrases.empty)
-        if not self.knowledge.articles:
+        knowledge = self.knowledge  # one snapshot per question, even if the archive is refreshed
+        if not knowledge.articles:
             return _problem(phrases.empty_archive.format(directory=self.articles_dir))
-        query = self.knowledge.parse_query(clean.text)
+        query = knowledge.parse_query(clean.text)
         if not query.words:
             if not query.stopwords:
                 return _problem(phrases.no_words)
             shown = ", ".join(dict.fromkeys(query.stopwords))
             return _problem(phrases.only_stopwords.format(words=shown))
-        hits = self.knowledge.search(query, k=10)
         reply = compose_answer(
             query,
-            hits,
-            self.knowledge.matches,
+            knowledge.search(query, k=10),
+            knowledge.matches,
             phrases,
-            archive_size=len(self.knowledge.articles),
+            archive_size=len(knowledge.articles),
             policy=self.policy,
         )
         return Reply(reply.paragraphs, reply.kind, reply.sources, clean.text, notices)
+
+    def digest_now(self, topic: str | None = None, *, since: dt.date | None = None) -> Reply:
+        """The latest articles (or those about a topic, or published since a date), now."""
+        if self.desk is None:
+            return _problem(self.phrases.digests_unavailable)
+        return self.desk.now(topic, since=since)
 
     def help(self) -> Reply:
         """What the bot understands, with an example."""

@@ -35,10 +35,38 @@ class Phrasebook:
     help_lines: tuple[str, ...]
     sources_intro: str
     greeting: str
+    digest_heading: str
+    digest_heading_topic: str
+    digest_more: str
+    digest_older: str
+    digest_nothing_new: str
+    digest_nothing_on_topic: str
+    digest_help: tuple[str, ...]
+    digest_unknown: str
+    subscribed: str
+    subscribed_topic: str
+    next_runs: str
+    unsubscribed: str
+    no_subscriptions: str
+    subscriptions_heading: str
+    subscription_line: str
+    topic_suffix: str
+    never: str
+    healthy: str
+    not_allowed: str
+    digests_unavailable: str
+    schedule_errors: dict[str, str]
+    schedule_example: str
+    weekdays: tuple[str, ...]
+    moment_format: str
 
     def date(self, value: dt.date | None) -> str:
         """Format a publication date, or say that there is none."""
         return value.strftime(self.date_format) if value else self.no_date
+
+    def moment(self, when: dt.datetime) -> str:
+        """Format a point in time as the reader's clock shows it: ``Mo 23.11.2026 09:30``."""
+        return when.strftime(self.moment_format.format(weekday=self.weekdays[when.weekday()]))
 
     def source_details(self, source: Source) -> str:
         """Publisher, date and article id of a source: ``Creati.ai · 27.01.2026 · 000_…``."""
@@ -81,10 +109,59 @@ GERMAN = Phrasebook(
         f"Stell einfach eine Frage, zum Beispiel: {EXAMPLE_QUESTION}",
         "ask <Frage>: dasselbe, ausdrücklich",
         "sources: die Artikel, die ich kenne",
+        "digest help: Digests neuer Artikel, auch regelmäßig",
         "help: diese Hilfe",
     ),
     sources_intro="Ich kenne {count} Artikel:",
     greeting="Newsdesk mit {count} Artikeln. Stell eine Frage oder tippe help; quit beendet.",
+    digest_heading="Neu im Archiv",
+    digest_heading_topic="Neu im Archiv zum Thema „{topic}“",
+    digest_more="Außerdem neu: {titles}",
+    digest_older="{count} ältere Artikel stehen im Archiv; frag mich danach.",
+    digest_nothing_new="Nichts Neues im Archiv seit dem letzten Digest.",
+    digest_nothing_on_topic="Zum Thema „{topic}“ habe ich im Archiv nichts gefunden.",
+    digest_help=(
+        "Digests fassen neue Artikel für diesen Kanal zusammen:",
+        "digest now [Thema]: die neuesten Artikel (oder die zum Thema), gleich hier",
+        "digest subscribe <Zeitplan> [in <Zeitzone>] [about <Thema>]: regelmäßig, z. B. "
+        "digest subscribe werktags 09:30 in Europe/Berlin about OpenAI",
+        "Zeitpläne: täglich 08:00, werktags 09:30, montags 08:00, alle 6h oder Cron (30 9 * * 1-5)",
+        "digest list: die Abos dieses Kanals; digest unsubscribe: alle beenden",
+    ),
+    digest_unknown="„digest {word}“ kenne ich nicht.",
+    subscribed="Abonniert: {schedule}.",
+    subscribed_topic="Abonniert: {schedule}, zum Thema „{topic}“.",
+    next_runs="Die nächsten Digests: {runs}.",
+    unsubscribed="{count} Digest-Abo(s) in diesem Kanal beendet.",
+    no_subscriptions=(
+        "Dieser Kanal hat kein Digest-Abo. Eins anlegen: digest subscribe werktags 09:30"
+    ),
+    subscriptions_heading="Digest-Abos in diesem Kanal:",
+    subscription_line="{schedule}{topic}: nächster {next}, letzter {last}, {status}",
+    topic_suffix=" zum Thema „{topic}“",
+    never="noch keiner",
+    healthy="läuft",
+    not_allowed=(
+        "Die Digest-Abos dieses Kanals darfst du nicht ändern. Frag jemanden, der den Kanal "
+        "verwaltet; digest list und digest now gehen für alle."
+    ),
+    digests_unavailable="Digests sind hier nicht eingerichtet.",
+    schedule_errors={
+        "empty": "Sag mir, wann der Digest kommen soll.",
+        "schedule": "Den Zeitplan „{value}“ verstehe ich nicht.",
+        "time": "Die Uhrzeit „{value}“ gibt es nicht; schreib sie als HH:MM, etwa 08:00.",
+        "timezone": (
+            "Die Zeitzone „{value}“ kenne ich nicht; nimm einen IANA-Namen wie "
+            "Europe/Berlin oder America/New_York."
+        ),
+        "interval": (
+            "Das Intervall „{value}“ teilt den Tag nicht gleichmäßig; nimm 1, 2, 3, 4, 6, 8 "
+            "oder 12 Stunden oder 5, 10, 15, 20 oder 30 Minuten."
+        ),
+    },
+    schedule_example="So geht es zum Beispiel: digest subscribe werktags 09:30 in Europe/Berlin",
+    weekdays=("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
+    moment_format="{weekday} %d.%m.%Y %H:%M",
 )
 
 ENGLISH = Phrasebook(
@@ -119,10 +196,59 @@ ENGLISH = Phrasebook(
         f"Just ask a question, for example: {EXAMPLE_QUESTION}",
         "ask <question>: the same, explicitly",
         "sources: the articles I know",
+        "digest help: digests of new articles, also on a schedule",
         "help: this help",
     ),
     sources_intro="I know {count} articles:",
     greeting="Newsdesk with {count} articles. Ask a question or type help; quit leaves.",
+    digest_heading="New in the archive",
+    digest_heading_topic="New in the archive on “{topic}”",
+    digest_more="Also new: {titles}",
+    digest_older="{count} older articles are in the archive; ask me about them.",
+    digest_nothing_new="Nothing new in the archive since the last digest.",
+    digest_nothing_on_topic="I found nothing in the archive on “{topic}”.",
+    digest_help=(
+        "Digests summarise new articles for this channel:",
+        "digest now [topic]: the latest articles (or those on a topic), right here",
+        "digest subscribe <schedule> [in <timezone>] [about <topic>]: regularly, e.g. "
+        "digest subscribe weekdays 09:30 in Europe/Berlin about OpenAI",
+        "Schedules: daily 08:00, weekdays 09:30, mondays 08:00, every 6h or cron (30 9 * * 1-5)",
+        "digest list: this channel's subscriptions; digest unsubscribe: end them all",
+    ),
+    digest_unknown="I don't know “digest {word}”.",
+    subscribed="Subscribed: {schedule}.",
+    subscribed_topic="Subscribed: {schedule}, on “{topic}”.",
+    next_runs="Next digests: {runs}.",
+    unsubscribed="Ended {count} digest subscription(s) in this channel.",
+    no_subscriptions=(
+        "This channel has no digest subscription. Create one: digest subscribe weekdays 09:30"
+    ),
+    subscriptions_heading="Digest subscriptions in this channel:",
+    subscription_line="{schedule}{topic}: next {next}, last {last}, {status}",
+    topic_suffix=" on “{topic}”",
+    never="none yet",
+    healthy="working",
+    not_allowed=(
+        "You may not change this channel's digest subscriptions. Ask someone who manages the "
+        "channel; digest list and digest now work for everyone."
+    ),
+    digests_unavailable="Digests are not set up here.",
+    schedule_errors={
+        "empty": "Tell me when the digest should come.",
+        "schedule": "I don't understand the schedule “{value}”.",
+        "time": "There is no time “{value}”; write it as HH:MM, e.g. 08:00.",
+        "timezone": (
+            "I don't know the time zone “{value}”; use an IANA name such as Europe/Berlin or "
+            "America/New_York."
+        ),
+        "interval": (
+            "The interval “{value}” does not divide the day evenly; use 1, 2, 3, 4, 6, 8 or 12 "
+            "hours or 5, 10, 15, 20 or 30 minutes."
+        ),
+    },
+    schedule_example="For example: digest subscribe weekdays 09:30 in Europe/Berlin",
+    weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    moment_format="{weekday} %Y-%m-%d %H:%M",
 )
 
 

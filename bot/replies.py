@@ -16,6 +16,8 @@ from enum import Enum
 from typing import Literal
 
 __all__ = [
+    "Digest",
+    "DigestItem",
     "Paragraph",
     "Reply",
     "ReplyKind",
@@ -67,6 +69,50 @@ def paragraph(*parts: str | Span) -> Paragraph:
     return tuple(part if isinstance(part, Span) else Span(part) for part in parts)
 
 
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One article in a digest: its metadata and summary sentences."""
+
+    article_id: str
+    title: str
+    publisher: str | None
+    published: dt.date | None
+    summary: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", defuse_mass_mentions(self.title))
+        object.__setattr__(self, "summary", tuple(map(defuse_mass_mentions, self.summary)))
+        if self.publisher is not None:
+            object.__setattr__(self, "publisher", defuse_mass_mentions(self.publisher))
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What a channel is sent at one time.
+
+    Attributes:
+        items: Articles shown in full, in order.
+        more: Further new articles, listed by ``(article_id, title)`` in one line.
+        older: Articles older than a first digest shows, counted and recorded as delivered.
+        topic: The subscription's topic, if any.
+    """
+
+    items: tuple[DigestItem, ...]
+    more: tuple[tuple[str, str], ...] = ()
+    older: tuple[str, ...] = ()
+    topic: str | None = None
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article this digest delivers: shown, listed, and (first run) counted."""
+        return (*(i.article_id for i in self.items), *(a for a, _ in self.more), *self.older)
+
+    @property
+    def empty(self) -> bool:
+        """True when the digest shows nothing."""
+        return not self.items
+
+
 class ReplyKind(Enum):
     """What a reply is, so adapters can choose a colour or an icon."""
 
@@ -74,6 +120,7 @@ class ReplyKind(Enum):
     NO_ANSWER = "no_answer"
     PROBLEM = "problem"
     INFO = "info"
+    DIGEST = "digest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +152,7 @@ class Reply:
         sources: The cited articles, numbered from 1, best first.
         question: The question as it was understood (for adapters that restate it).
         notices: Extra sentences about the request (for example that it was shortened).
+        digest: The digest shown, for adapters that render digests richly.
     """
 
     paragraphs: tuple[Paragraph, ...]
@@ -112,6 +160,7 @@ class Reply:
     sources: tuple[Source, ...] = ()
     question: str | None = None
     notices: tuple[str, ...] = field(default=())
+    digest: Digest | None = None
 
     def __post_init__(self) -> None:
         if self.question is not None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import SettingsError
@@ -66,11 +67,42 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         default=500, ge=20, description="Longer questions are cut to this many characters."
     )
+    timezone: str = Field(
+        default="Europe/Berlin", description="Time zone of digest schedules that name none."
+    )
+    digest_max_items: int = Field(
+        default=5, ge=1, le=20, description="Articles shown in full in one digest."
+    )
+    digest_first_run_items: int = Field(
+        default=3, ge=1, le=20, description="Articles in a channel's first digest."
+    )
+    digest_post_empty: bool = Field(
+        default=False, description="Post a 'nothing new' line when a digest has no articles."
+    )
+    archive_scan_seconds: float = Field(
+        default=5.0, gt=0, description="How often the articles folder is checked for changes."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin"
+            ) from None
+        return value
 
     @property
     def index_dir(self) -> Path:
         """Directory of the saved search index."""
         return self.data_dir / "index"
+
+    @property
+    def store_path(self) -> Path:
+        """The SQLite store: subscriptions, what was sent where, votes."""
+        return self.data_dir / "newsdesk.db"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.answers import AnswerPolicy
+from bot.archive import Archive
 from bot.core import Newsdesk
+from bot.digest import ArchiveDigests, DigestPolicy
 from bot.errors import ArchiveError, EvalFileError
 from bot.phrases import phrasebook
 from bot.settings import Settings
+from bot.sqlite_store import SqliteStore
+from bot.store import Store
+from bot.subscriptions import DigestDesk
 from knowledge import (
     ArticleError,
     Bm25Params,
@@ -22,7 +28,7 @@ from knowledge import (
     load_squad,
 )
 
-__all__ = ["build_newsdesk", "evaluate_retrieval"]
+__all__ = ["LazyStore", "build_newsdesk", "evaluate_retrieval"]
 
 Progress = Callable[[str], None]
 
@@ -31,30 +37,83 @@ def _params(settings: Settings) -> Bm25Params:
     return Bm25Params(k1=settings.bm25_k1, b=settings.bm25_b)
 
 
+class LazyStore:
+    """Opens the SQLite store on first use, so commands that need none never create it."""
+
+    def __init__(self, path: Path) -> None:
+        """Remember where the store lives."""
+        self.path = path
+        self._store: Store | None = None
+
+    def __call__(self) -> Store:
+        """The open store."""
+        if self._store is None:
+            self._store = SqliteStore(self.path)
+        return self._store
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
 def build_newsdesk(
-    settings: Settings, *, progress: Progress | None = None, rebuild: bool = False
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    rebuild: bool = False,
+    store: Callable[[], Store] | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> Newsdesk:
     """Open the knowledge base (reusing the saved index) and build the core.
+
+    Args:
+        settings: The settings.
+        progress: Called with progress lines while the archive is loaded.
+        rebuild: Ignore the saved index.
+        store: The store to use (default: the SQLite file in the data folder, opened lazily).
+        clock: The current time, aware (default: the system clock in UTC).
 
     Raises:
         ArchiveError: the articles folder is missing or unreadable.
     """
-    try:
-        knowledge = KnowledgeBase.open(
-            settings.articles_dir,
-            settings.index_dir,
-            params=_params(settings),
-            rebuild=rebuild,
-            progress=progress,
-        )
-    except ArticleError as error:
-        raise ArchiveError(f"{error} Set NEWSDESK_ARTICLES_DIR to a folder of articles.") from None
+
+    def reopen(rebuild: bool = False, say: Progress | None = None) -> KnowledgeBase:
+        try:
+            return KnowledgeBase.open(
+                settings.articles_dir,
+                settings.index_dir,
+                params=_params(settings),
+                rebuild=rebuild,
+                progress=say,
+            )
+        except ArticleError as error:
+            message = f"{error} Set NEWSDESK_ARTICLES_DIR to a folder of articles."
+            raise ArchiveError(message) from None
+
+    archive = Archive(reopen(rebuild, progress), folder=settings.articles_dir, reopen=reopen)
+    phrases = phrasebook(settings.language)
+    digests = ArchiveDigests(
+        lambda: archive.current,
+        floor=settings.min_relevance,
+        policy=DigestPolicy(settings.digest_max_items, settings.digest_first_run_items),
+    )
+    desk = DigestDesk(
+        store or LazyStore(settings.store_path),
+        digests,
+        phrases,
+        language=settings.language,
+        default_timezone=settings.timezone,
+        clock=clock or (lambda: dt.datetime.now(dt.UTC)),
+    )
     return Newsdesk(
-        knowledge,
-        phrasebook(settings.language),
+        archive,
+        phrases,
         articles_dir=str(settings.articles_dir),
         max_question_chars=settings.max_question_chars,
         policy=AnswerPolicy(min_relevance=settings.min_relevance),
+        desk=desk,
     )
 
 

@@ -19,6 +19,7 @@ from knowledge.matching import (
     parse_query,
     relevance,
 )
+from knowledge.summaries import summarize
 from knowledge.text import Passage, split_passages, split_sentences
 
 __all__ = [
@@ -54,4 +55,5 @@ __all__ = [
     "relevance",
     "split_passages",
     "split_sentences",
+    "summarize",
 ]

@@ -18,6 +18,7 @@ from knowledge.articles import Article, SkippedFile, load_articles
 from knowledge.bm25 import Bm25Params
 from knowledge.index import SearchIndex
 from knowledge.matching import Query, TermMatch, find_matches, parse_query
+from knowledge.summaries import summarize
 from knowledge.text import Passage, split_passages
 
 __all__ = ["CHUNKING_VERSION", "KnowledgeBase", "PassageHit"]
@@ -58,6 +59,10 @@ class KnowledgeBase:
         self.loaded_from_cache = loaded_from_cache
         self.build_seconds = build_seconds
         self._by_id = {article.id: article for article in self.articles}
+        self._passages_of: dict[str, list[Passage]] = {}
+        for passage in self.passages:
+            self._passages_of.setdefault(passage.article_id, []).append(passage)
+        self._summaries: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def build(
@@ -131,6 +136,22 @@ class KnowledgeBase:
     def article(self, article_id: str) -> Article:
         """Return the article with this id (``KeyError`` when unknown)."""
         return self._by_id[article_id]
+
+    def has_article(self, article_id: str) -> bool:
+        """Tell whether the archive has an article with this id."""
+        return article_id in self._by_id
+
+    def passages_of(self, article_id: str) -> tuple[Passage, ...]:
+        """The passages of one article, in order (empty for an unknown id)."""
+        return tuple(self._passages_of.get(article_id, ()))
+
+    def summary(self, article_id: str) -> tuple[str, ...]:
+        """Two or three sentences that summarise an article (computed once, then kept)."""
+        if article_id not in self._summaries:
+            self._summaries[article_id] = summarize(
+                self.passages_of(article_id), self.index.analyzer, self.index.idf
+            )
+        return self._summaries[article_id]
 
     def parse_query(self, text: str) -> Query:
         """Analyse a question into weighted words; unseen words weigh the rarest term's idf."""

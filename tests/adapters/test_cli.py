@@ -209,3 +209,35 @@ def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "NEWSDESK_LANGUAGE" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_digest_print_shows_a_digest_a_person_can_read(seed_settings: Settings) -> None:
+    status, out, _ = run(["digest", "--print"], seed_settings)
+    assert status == 0
+    assert out.startswith("Neu im Archiv\n\nMozilla Bets $1.4 Billion")
+    assert "(Creati.ai · 27.01.2026)" in out
+    assert "97,4 Milliarden USD" in out  # 001's summary carries its main fact
+    assert out.count(" (ohne Herausgeber · ohne Datum)") == 3
+
+
+def test_digest_print_about_a_topic_and_since_a_date(seed_settings: Settings) -> None:
+    _, out, _ = run(["digest", "--print", "--topic", "Windsurf"], seed_settings)
+    assert out.startswith("Neu im Archiv zum Thema „Windsurf“")
+    assert "Windsurf" in out
+    assert "Mozilla Bets" not in out
+    _, out, _ = run(["digest", "--print", "--since", "2026-01-01"], seed_settings)
+    assert "Mozilla Bets" in out
+    assert "Microsoft verliert Kontrolle" not in out  # undated articles are left out
+
+
+def test_digest_print_rejects_a_bad_date_with_an_example(seed_settings: Settings) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(["digest", "--print", "--since", "27.01.2026"], seed_settings)
+    assert exit_info.value.code == 2
+
+
+def test_run_without_chat_tokens_serves_the_console(seed_settings: Settings) -> None:
+    status, out, _ = run(["run"], seed_settings, stdin="digest list\nquit\n")
+    assert status == 0
+    assert out.startswith("Newsdesk mit 5 Artikeln.")
+    assert "Dieser Kanal hat kein Digest-Abo." in out

@@ -1,0 +1,116 @@
+"""The live archive: the current knowledge base, refreshed in the background.
+
+New articles appear without a restart. :meth:`Archive.watch` scans the articles folder every few
+seconds (names, sizes and modification times of its ``.txt``/``.md`` files: a cheap ``stat`` per
+file, no reading); when that fingerprint changes it reopens the knowledge base in a worker thread
+(the saved index is reused if nothing that matters changed) and swaps it in. Questions keep being
+answered from the previous knowledge base meanwhile: readers take ``archive.current`` once per
+request, and the swap is a single attribute assignment. A failed refresh is logged and the old
+knowledge base stays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from knowledge import KnowledgeBase
+
+__all__ = ["Archive", "folder_fingerprint"]
+
+logger = logging.getLogger(__name__)
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def folder_fingerprint(folder: Path) -> Fingerprint:
+    """Names, sizes and modification times of the articles under ``folder`` (empty if missing)."""
+    entries = []
+    try:
+        for path in folder.rglob("*"):
+            relative = path.relative_to(folder)
+            if path.suffix not in (".txt", ".md") or any(p.startswith(".") for p in relative.parts):
+                continue
+            try:
+                stat = path.stat()
+            except OSError:  # vanished between listing and stat
+                continue
+            entries.append((str(relative), stat.st_size, stat.st_mtime_ns))
+    except OSError:
+        return ()
+    return tuple(sorted(entries))
+
+
+class Archive:
+    """Holds the current knowledge base and replaces it when the articles folder changes."""
+
+    def __init__(
+        self,
+        current: KnowledgeBase,
+        *,
+        folder: Path | None = None,
+        reopen: Callable[[], KnowledgeBase] | None = None,
+    ) -> None:
+        """Start from ``current``; without ``folder`` and ``reopen`` the archive never changes."""
+        self._current = current
+        self._folder = folder
+        self._reopen = reopen
+        self._seen = folder_fingerprint(folder) if folder is not None else ()
+
+    @property
+    def current(self) -> KnowledgeBase:
+        """The knowledge base to use for the next request."""
+        return self._current
+
+    def changed(self) -> bool:
+        """Tell whether the folder differs from what the current knowledge base reflects."""
+        return self._folder is not None and folder_fingerprint(self._folder) != self._seen
+
+    async def refresh(self) -> bool:
+        """Reopen the knowledge base if the folder changed; return whether it was replaced."""
+        if self._folder is None or self._reopen is None:
+            return False
+        fingerprint = folder_fingerprint(self._folder)
+        if fingerprint == self._seen:
+            return False
+        started = time.perf_counter()
+        try:
+            fresh = await asyncio.to_thread(self._reopen)
+        except Exception:  # a broken refresh must not take the bot down
+            logger.exception(
+                "could not refresh the archive from %s; keeping the old one", self._folder
+            )
+            return False
+        before = {a.id for a in self._current.articles}
+        added = [a.id for a in fresh.articles if a.id not in before]
+        self._current, self._seen = fresh, fingerprint
+        logger.info(
+            "archive refreshed in %.2f s: %d articles (%d new%s)",
+            time.perf_counter() - started,
+            len(fresh.articles),
+            len(added),
+            ": " + ", ".join(added[:5]) if added else "",
+        )
+        return True
+
+    async def watch(
+        self,
+        stop: asyncio.Event,
+        *,
+        interval: float = 5.0,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        """Refresh every ``interval`` seconds until ``stop`` is set."""
+        pause = sleep or (lambda seconds: _wait(stop, seconds))
+        while not stop.is_set():
+            await self.refresh()
+            await pause(interval)
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

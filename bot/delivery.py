@@ -1,0 +1,404 @@
+"""The digest delivery loop: post every due digest once, through the :class:`Poster` port.
+
+One asyncio task (:meth:`DeliveryLoop.run`) wakes at the earliest next run (or every
+``poll_interval``, to see new subscriptions), posts the due digests concurrently per destination
+and serially within one, and records each run. The clock and the posters are injected.
+
+- **Catch-up.** A subscription's next run is computed from *now*, so after downtime it posts one
+  digest of everything it missed, not one per missed slot.
+- **Nothing new.** No post, unless ``post_empty``: then the poster gets the empty digest and
+  renders the "nothing new" line (no delivery is recorded; there is nothing to deliver).
+- **Failures.** A :class:`PostError` with ``permanent=True`` (channel gone, no permission) is not
+  retried: the subscription records the reason, shown by ``digest list``. Anything else is retried
+  (policy below); when retries run out the error is recorded with "(retrying at the next run)".
+  The articles of a failed post stay unsent, so the next run offers them again. One channel's
+  failure, or any exception at all, never stops the loop or the other channels.
+
+Retry policy (:class:`RetryPolicy`)
+-----------------------------------
+After failed attempt *n* the loop waits ``min(max_delay, base_delay * 2**(n-1))``, or the
+platform's ``retry_after`` if that is longer, times ``1 + jitter * U[0, 1)``. The jitter is
+proportional and only ever *lengthens* the wait, so a retry-after is always honoured and no wait
+exceeds ``max_delay * (1 + jitter)``. A ``retry_after`` above ``max_delay`` ends the retries at
+once (the next run tries again) rather than holding the loop. Stopping the loop ends them too.
+
+Each article reaches a channel once: the crash window
+------------------------------------------------------
+The store's begin/complete protocol (see :mod:`bot.store`) keeps the sent record: the loop
+begins a delivery, posts, and completes the delivery *immediately* after the platform accepted
+the post, before any logging or other work. A crash (or cancellation) in that window, between
+the platform's acceptance and the local commit, cannot be told from a crash before the post, so
+:meth:`DeliveryLoop.recover` re-sends each pending delivery's unsent articles at start-up (and
+abandons it when none are left or they left the archive), logging a warning that the channel may
+see that one digest twice: at worst one duplicate, never a gap. The window is one
+small SQLite commit. Posters get the delivery id, to send as an idempotency key where a platform
+has one (Discord's ``nonce`` with ``enforce_nonce`` drops a repeat within minutes), which closes
+the window there for a quick restart. A post that timed out (``PostError(ambiguous=True)``, or a
+``TimeoutError``) may have landed, so its delivery is left pending, as the store asks; the next
+run offers its articles again, and recovery skips articles a later delivery already carried.
+
+Store calls run in ``asyncio.to_thread``: a commit waits for an fsync, or up to the store's busy
+timeout when another process writes, and the event loop also serves the chat adapters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from bot.digest import Digest
+from bot.schedule import Schedule, next_run
+from bot.store import Destination, PendingDelivery, Store, Subscription
+
+__all__ = [
+    "Clock",
+    "DeliveryLoop",
+    "DigestSource",
+    "PostError",
+    "Poster",
+    "RetryPolicy",
+    "RunOutcome",
+    "RunStatus",
+    "SystemClock",
+]
+
+log = logging.getLogger(__name__)
+
+RunStatus = Literal["posted", "nothing_new", "failed", "permanent_failure"]
+_BROKEN_SCHEDULE_RETRY = dt.timedelta(days=1)  # a stored schedule that no longer parses
+_MIN_IDLE = 1.0  # seconds: never spin when a subscription stays due (e.g. the store is failing)
+
+
+class Clock(Protocol):
+    """Time as the loop sees it; tests pass a fake they advance by hand."""
+
+    def now(self) -> dt.datetime:
+        """Return the current time, timezone-aware, in UTC."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds``; cancellable."""
+
+
+class SystemClock:
+    """The real clock: the system's UTC time and ``asyncio.sleep``."""
+
+    def now(self) -> dt.datetime:
+        """Return the current time, timezone-aware, in UTC."""
+        return dt.datetime.now(dt.UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` on the event loop."""
+        await asyncio.sleep(max(0.0, seconds))
+
+
+class PostError(Exception):
+    """A post failed; ``reason`` is short text users see in ``digest list``.
+
+    Attributes:
+        reason: E.g. ``"channel_not_found"``, ``"missing_access"``, ``"rate_limited"``.
+        permanent: The channel is gone, archived or forbidden: retrying cannot help.
+        retry_after: Seconds the platform asked to wait before the next attempt.
+        ambiguous: The post may have landed (a timeout): its delivery stays pending.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool,
+        retry_after: float | None = None,
+        ambiguous: bool = False,
+    ) -> None:
+        """Describe the failure; see the class attributes."""
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.ambiguous = ambiguous and not permanent
+
+
+class Poster(Protocol):
+    """The port the loop posts through; one per platform, implemented by its adapter."""
+
+    async def post(
+        self, destination: Destination, digest: Digest, *, delivery_id: int | None
+    ) -> str | None:
+        """Post ``digest`` (an empty one as the "nothing new" line) and return a message reference.
+
+        ``delivery_id`` (None for a "nothing new" line) is the same on every retry and re-send of
+        one delivery: use it as an idempotency key where the platform has one. Raise
+        :class:`PostError`; any other exception counts as a transient failure.
+        """
+
+
+class DigestSource(Protocol):
+    """Composes digests from the *current* archive (it can change while the loop runs)."""
+
+    def compose_for(self, topic: str | None, sent: frozenset[str], *, first_run: bool) -> Digest:
+        """Return the digest of the articles not in ``sent`` (empty when nothing is new)."""
+
+    def resend(self, article_ids: Sequence[str]) -> Digest | None:
+        """Return the digest of exactly these articles; None when none of them exists any more."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how long to retry a failed post; see the module docstring."""
+
+    attempts: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    jitter: float = 0.25
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or self.base_delay < 0 or self.max_delay < 0 or self.jitter < 0:
+            raise ValueError(f"a retry policy needs attempts >= 1 and no negative value: {self}")
+
+    def delay(self, failures: int, retry_after: float | None, rng: random.Random) -> float | None:
+        """Return the seconds to wait after ``failures`` failed attempts; None: stop retrying."""
+        if retry_after is not None and retry_after > self.max_delay:
+            return None
+        wait = max(min(self.max_delay, self.base_delay * 2.0 ** (failures - 1)), retry_after or 0.0)
+        return wait * (1.0 + self.jitter * rng.random())
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """What one subscription's run did; ``articles`` are the digest's (sent only if posted)."""
+
+    subscription_id: int
+    status: RunStatus
+    articles: tuple[str, ...]
+    error: str | None
+
+
+class DeliveryLoop:
+    """Posts due digests through the posters and records every run and delivery in the store."""
+
+    def __init__(
+        self,
+        store: Store,
+        source: DigestSource,
+        poster: Poster | Mapping[str, Poster],
+        clock: Clock,
+        *,
+        retry: RetryPolicy | None = None,
+        post_empty: bool = False,
+        poll_interval: float = 30.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        """Wire the loop; ``poster`` is one for every platform or one per platform name."""
+        self.store, self.source, self.clock = store, source, clock
+        self._posters = poster
+        self.retry = retry or RetryPolicy()
+        self.post_empty = post_empty
+        self.poll_interval = poll_interval
+        self._rng = rng or random.Random()  # noqa: S311 -- jitter, not cryptography
+        self._locks: dict[Destination, asyncio.Lock] = {}
+        self._stop: asyncio.Event | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Recover pending deliveries, then post due digests until ``stop`` is set."""
+        self._stop = stop
+        try:
+            await self.recover()
+        except Exception:
+            log.exception("recovering pending digest deliveries failed; carrying on")
+        while not stop.is_set():
+            try:
+                await self.run_due()
+                idle = await self._idle_seconds()
+            except Exception:
+                log.exception("digest loop pass failed; trying again in %s s", self.poll_interval)
+                idle = self.poll_interval
+            await self._pause(idle)
+
+    async def recover(self) -> int:
+        """Re-send the deliveries a crash left pending; return how many were posted."""
+        pending = await asyncio.to_thread(self.store.pending_deliveries)
+        done = await asyncio.gather(*(self._guard_recover(d) for d in pending))
+        return sum(done)
+
+    async def run_due(self) -> list[RunOutcome]:
+        """Run every due subscription, concurrently per destination; one outcome each."""
+        now = self.clock.now()
+        due = await asyncio.to_thread(self.store.due_subscriptions, now)
+        return list(await asyncio.gather(*(self._guard_run(s, now) for s in due)))
+
+    def _lock(self, destination: Destination) -> asyncio.Lock:
+        return self._locks.setdefault(destination, asyncio.Lock())
+
+    async def _guard_run(self, subscription: Subscription, now: dt.datetime) -> RunOutcome:
+        """Run one subscription; log and record any unexpected error instead of raising it."""
+        try:
+            async with self._lock(subscription.destination):
+                return await self._run(subscription, now)
+        except Exception as exc:
+            log.exception(
+                "digest run of subscription %d to %s failed",
+                subscription.id,
+                subscription.destination.key,
+            )
+            error = f"internal error ({type(exc).__name__})"
+            try:
+                await self._record(subscription, now, error)
+            except Exception:
+                log.exception("cannot record the error of subscription %d", subscription.id)
+            return RunOutcome(subscription.id, "failed", (), error)
+
+    async def _run(self, subscription: Subscription, now: dt.datetime) -> RunOutcome:
+        _schedule(subscription)  # a broken schedule fails before anything is posted
+        destination = subscription.destination
+        sent = await asyncio.to_thread(self.store.sent_articles, destination)
+        first_run = not sent and subscription.last_run is None
+        digest = self.source.compose_for(subscription.topic, sent, first_run=first_run)
+        articles = digest.article_ids
+        if digest.empty:
+            failure = None
+            if self.post_empty:
+                _, failure = await self._post(destination, digest, None)
+            if failure is None:
+                await self._record(subscription, now, None)
+                return RunOutcome(subscription.id, "nothing_new", (), None)
+        else:
+            delivery_id = await asyncio.to_thread(
+                self.store.begin_delivery, destination, articles, now
+            )
+            ref, failure = await self._post(destination, digest, delivery_id)
+            if failure is None:
+                await self._complete(delivery_id, ref)  # first: this is the crash window
+                await self._record(subscription, now, None)
+                log.info("posted %d articles to %s", len(articles), destination.key)
+                return RunOutcome(subscription.id, "posted", articles, None)
+            if not failure.ambiguous:
+                await asyncio.to_thread(self.store.abandon_delivery, delivery_id)
+        error = (
+            failure.reason if failure.permanent else f"{failure.reason} (retrying at the next run)"
+        )
+        log.warning("digest to %s (subscription %d): %s", destination.key, subscription.id, error)
+        await self._record(subscription, now, error)
+        status: RunStatus = "permanent_failure" if failure.permanent else "failed"
+        return RunOutcome(subscription.id, status, articles, error)
+
+    async def _guard_recover(self, delivery: PendingDelivery) -> bool:
+        """Re-send one pending delivery; True if posted. Errors are logged, never raised."""
+        key = delivery.destination.key
+        try:
+            async with self._lock(delivery.destination):
+                return await self._recover(delivery)
+        except Exception:
+            log.exception("re-sending pending delivery %d to %s failed", delivery.id, key)
+            return False
+
+    async def _recover(self, delivery: PendingDelivery) -> bool:
+        destination, key = delivery.destination, delivery.destination.key
+        sent = await asyncio.to_thread(self.store.sent_articles, destination)
+        unsent = [a for a in delivery.article_ids if a not in sent]
+        digest = self.source.resend(unsent) if unsent else None
+        if digest is None:  # a later delivery carried them, or they left the archive
+            log.info("pending delivery %d to %s has nothing left to send", delivery.id, key)
+            await asyncio.to_thread(self.store.abandon_delivery, delivery.id)
+            return False
+        log.warning(
+            "re-sending delivery %d to %s, begun %s and never confirmed: if the platform took it"
+            " before the bot stopped, this one digest appears twice",
+            delivery.id,
+            key,
+            delivery.begun_at.isoformat(),
+        )
+        ref, failure = await self._post(destination, digest, delivery.id)
+        if failure is None:
+            await self._complete(delivery.id, ref)
+            return True
+        log.warning("pending delivery %d to %s failed again: %s", delivery.id, key, failure.reason)
+        if not failure.ambiguous:
+            await asyncio.to_thread(self.store.abandon_delivery, delivery.id)
+        return False
+
+    async def _post(
+        self, destination: Destination, digest: Digest, delivery_id: int | None
+    ) -> tuple[str | None, PostError | None]:
+        """Post with retries; return ``(message_ref, None)`` or ``(None, the last failure)``."""
+        if isinstance(self._posters, Mapping):
+            poster = self._posters.get(destination.platform)
+            if poster is None:
+                return None, PostError(f"no_poster_for_{destination.platform}", permanent=True)
+        else:
+            poster = self._posters
+        failures = 0
+        while True:
+            try:
+                return await poster.post(destination, digest, delivery_id=delivery_id), None
+            except PostError as exc:
+                failure = exc
+            except TimeoutError:
+                failure = PostError("timeout", permanent=False, ambiguous=True)
+            except Exception as exc:
+                log.warning("poster for %s raised", destination.key, exc_info=True)
+                failure = PostError(type(exc).__name__, permanent=False)
+            failures += 1
+            if failure.permanent or failures >= self.retry.attempts:
+                return None, failure
+            wait = self.retry.delay(failures, failure.retry_after, self._rng)
+            if wait is None:
+                return None, failure
+            log.info("post to %s failed (%s); retry in %.1f s", destination.key, failure, wait)
+            if await self._pause(wait):
+                return None, failure
+
+    async def _complete(self, delivery_id: int, ref: str | None) -> None:
+        at = self.clock.now()
+        await asyncio.to_thread(self.store.complete_delivery, delivery_id, at, message_ref=ref)
+
+    async def _record(
+        self, subscription: Subscription, now: dt.datetime, error: str | None
+    ) -> None:
+        """Record a run and its error; the next run is the first after ``now`` (catch-up once)."""
+        try:
+            following = next_run(_schedule(subscription), now)
+        except ValueError:  # the stored schedule no longer parses: try again tomorrow
+            following = now + _BROKEN_SCHEDULE_RETRY
+        kept = await asyncio.to_thread(
+            self.store.record_run, subscription.id, ran_at=now, next_run=following, error=error
+        )
+        if not kept:
+            log.info("subscription %d was removed while it ran", subscription.id)
+
+    async def _idle_seconds(self) -> float:
+        """Return how long to sleep: until the earliest next run, at most ``poll_interval``."""
+        subscriptions = await asyncio.to_thread(self.store.subscriptions)
+        wait = self.poll_interval
+        if subscriptions:
+            earliest = min(s.next_run for s in subscriptions)
+            wait = min(wait, (earliest - self.clock.now()).total_seconds())
+        return max(wait, min(_MIN_IDLE, self.poll_interval))
+
+    async def _pause(self, seconds: float) -> bool:
+        """Sleep on the clock; wake early and return True when the loop is told to stop."""
+        stop = self._stop
+        if stop is None:
+            await self.clock.sleep(seconds)
+            return False
+        if stop.is_set():
+            return True
+        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait((sleeper, stopper), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, stopper):
+                task.cancel()
+            await asyncio.gather(sleeper, stopper, return_exceptions=True)
+        return stop.is_set()
+
+
+def _schedule(subscription: Subscription) -> Schedule:
+    """Rebuild a subscription's schedule from its stored cron and timezone."""
+    return Schedule(
+        cron=subscription.cron, timezone=subscription.timezone, text=subscription.schedule
+    )

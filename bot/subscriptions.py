@@ -1,0 +1,164 @@
+"""The digest commands of one channel: now, subscribe, unsubscribe, list, help.
+
+Every command answers with a reply; a wrong schedule or time zone gets a sentence saying what was
+wrong and an example that works. Changing a channel's subscriptions needs ``may_manage`` in the
+request context; the adapters decide who has it (a Slack allow-list, Discord's Manage Channels).
+``digest now`` shows the latest articles without recording them as sent, so a subscription still
+delivers them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.commands import DigestHelp, DigestList, DigestNow, DigestSubscribe, DigestUnsubscribe
+from bot.digest import ArchiveDigests, digest_reply
+from bot.phrases import Phrasebook
+from bot.replies import Reply, ReplyKind, paragraph
+from bot.schedule import Schedule, ScheduleError, next_runs, parse_schedule
+from bot.settings import Language
+from bot.store import Destination, NewSubscription, Store, Subscription
+
+__all__ = ["DigestCommand", "DigestDesk", "RequestContext"]
+
+DigestCommand = DigestNow | DigestSubscribe | DigestUnsubscribe | DigestList | DigestHelp
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """Where a message came from and what its author may do.
+
+    Attributes:
+        destination: The channel (or DM) the message came from; replies and digests go there.
+        user: The author's platform id, if known.
+        may_manage: Whether the author may change this channel's digest subscriptions.
+    """
+
+    destination: Destination
+    user: str | None = None
+    may_manage: bool = True
+
+
+class DigestDesk:
+    """Answers digest commands for a channel, against the store and the current archive."""
+
+    def __init__(
+        self,
+        store: Callable[[], Store],
+        digests: ArchiveDigests,
+        phrases: Phrasebook,
+        *,
+        language: Language,
+        default_timezone: str,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        """Wire the desk; ``store`` is called when a command first needs it (opened lazily)."""
+        self._store = store
+        self.digests = digests
+        self.phrases = phrases
+        self.language: Language = language
+        self.default_timezone = default_timezone
+        self.clock = clock
+
+    @property
+    def store(self) -> Store:
+        """The store (opened on first use)."""
+        return self._store()
+
+    def handle(self, command: DigestCommand, context: RequestContext) -> Reply:
+        """Answer one digest command from ``context``."""
+        match command:
+            case DigestNow(topic):
+                return self.now(topic)
+            case DigestSubscribe(schedule, topic):
+                return self.subscribe(context, schedule, topic)
+            case DigestUnsubscribe():
+                return self.unsubscribe(context)
+            case DigestList():
+                return self.list(context.destination)
+            case DigestHelp(unknown):
+                return self.help(unknown)
+
+    def help(self, unknown: str | None = None) -> Reply:
+        """The digest commands, after naming an unknown subcommand if there was one."""
+        lines = list(self.phrases.digest_help)
+        if unknown:
+            lines.insert(0, self.phrases.digest_unknown.format(word=unknown))
+        return Reply.info(lines[0], *(f"• {line}" for line in lines[1:]))
+
+    def now(self, topic: str | None, *, since: dt.date | None = None) -> Reply:
+        """The latest articles, or those about a topic, without recording anything."""
+        digest = self.digests.latest(topic, since=since)
+        if digest.empty and topic:
+            text = self.phrases.digest_nothing_on_topic.format(topic=topic)
+            return Reply((paragraph(text),), kind=ReplyKind.NO_ANSWER)
+        return digest_reply(digest, self.phrases)
+
+    def subscribe(self, context: RequestContext, text: str, topic: str | None) -> Reply:
+        """Subscribe the channel and show the parsed schedule with its next three runs."""
+        if not context.may_manage:
+            return Reply((paragraph(self.phrases.not_allowed),), kind=ReplyKind.PROBLEM)
+        try:
+            schedule = parse_schedule(text, default_timezone=self.default_timezone)
+        except ScheduleError as error:
+            problem = self.phrases.schedule_errors[error.kind].format(value=error.value)
+            return Reply(
+                (paragraph(problem), paragraph(self.phrases.schedule_example)),
+                kind=ReplyKind.PROBLEM,
+            )
+        now = self.clock()
+        runs = next_runs(schedule, now, 3)
+        self.store.add_subscription(
+            NewSubscription(
+                destination=context.destination,
+                schedule=schedule.text,
+                cron=schedule.cron,
+                timezone=schedule.timezone,
+                topic=topic,
+                created_at=now,
+                next_run=runs[0],
+            )
+        )
+        described = schedule.describe(self.language)
+        first = (
+            self.phrases.subscribed_topic.format(schedule=described, topic=topic)
+            if topic
+            else self.phrases.subscribed.format(schedule=described)
+        )
+        zone = ZoneInfo(schedule.timezone)
+        shown = ", ".join(self.phrases.moment(run.astimezone(zone)) for run in runs)
+        return Reply.info(first, self.phrases.next_runs.format(runs=shown))
+
+    def unsubscribe(self, context: RequestContext) -> Reply:
+        """End every subscription of the channel."""
+        if not context.may_manage:
+            return Reply((paragraph(self.phrases.not_allowed),), kind=ReplyKind.PROBLEM)
+        count = self.store.remove_subscriptions(context.destination)
+        if not count:
+            return Reply.info(self.phrases.no_subscriptions)
+        return Reply.info(self.phrases.unsubscribed.format(count=count))
+
+    def list(self, destination: Destination) -> Reply:
+        """The channel's subscriptions with next run, last run and last error."""
+        subscriptions = self.store.subscriptions(destination)
+        if not subscriptions:
+            return Reply.info(self.phrases.no_subscriptions)
+        lines = [self.phrases.subscriptions_heading]
+        lines.extend(f"• {self._describe(s)}" for s in subscriptions)
+        return Reply.info(*lines)
+
+    def _describe(self, subscription: Subscription) -> str:
+        schedule = Schedule(subscription.cron, subscription.timezone, subscription.schedule)
+        zone = ZoneInfo(subscription.timezone)
+        last = subscription.last_run
+        topic = subscription.topic
+        return self.phrases.subscription_line.format(
+            schedule=schedule.describe(self.language),
+            topic=self.phrases.topic_suffix.format(topic=topic) if topic else "",
+            next=self.phrases.moment(subscription.next_run.astimezone(zone)),
+            last=self.phrases.moment(last.astimezone(zone)) if last else self.phrases.never,
+            status=subscription.last_error or self.phrases.healthy,
+        )
