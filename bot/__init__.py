@@ -8,6 +8,7 @@ from bot.core import CONSOLE, Newsdesk
 from bot.delivery import Clock, Poster, PostError, SystemClock
 from bot.digest import digest_reply
 from bot.errors import ArchiveError, EvalFileError, NewsdeskError, SettingsError
+from bot.fitting import cut_at_sentence, fit_spans
 from bot.phrases import ENGLISH, GERMAN, Phrasebook, phrasebook
 from bot.replies import (
     Digest,
@@ -54,9 +55,11 @@ __all__ = [
     "StoreError",
     "SystemClock",
     "build_newsdesk",
+    "cut_at_sentence",
     "defuse_mass_mentions",
     "digest_reply",
     "evaluate_retrieval",
+    "fit_spans",
     "load_settings",
     "phrasebook",
 ]

@@ -26,7 +26,7 @@ from bot.commands import (
 from bot.phrases import Phrasebook
 from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
-from bot.store import Destination
+from bot.store import Destination, require_vote
 from bot.subscriptions import DigestDesk, RequestContext
 from knowledge import KnowledgeBase
 
@@ -120,6 +120,20 @@ class Newsdesk:
         if self.desk is None:
             return _problem(self.phrases.digests_unavailable)
         return self.desk.now(topic, since=since)
+
+    def record_feedback(self, answer_id: str, user: str, vote: str) -> Reply:
+        """Record a 👍 (``"up"``) or 👎 (``"down"``) on an answer and thank the voter.
+
+        A second vote by the same user on the same answer replaces the first.
+        """
+        if self.desk is None:
+            return _problem(self.phrases.digests_unavailable)
+        checked = require_vote(vote)
+        self.desk.store.record_vote(answer_id, user, checked, self.desk.clock())
+        thanks = (
+            self.phrases.feedback_thanks if checked == "up" else self.phrases.feedback_thanks_down
+        )
+        return Reply.info(thanks)
 
     def help(self) -> Reply:
         """What the bot understands, with an example."""

@@ -58,6 +58,11 @@ class Phrasebook:
     schedule_errors: dict[str, str]
     schedule_example: str
     weekdays: tuple[str, ...]
+    shortened_reply: str
+    feedback_thanks: str
+    feedback_thanks_down: str
+    post_to_channel: str
+    posted_by: str
     moment_format: str
 
     def date(self, value: dt.date | None) -> str:
@@ -161,6 +166,11 @@ GERMAN = Phrasebook(
     },
     schedule_example="So geht es zum Beispiel: digest subscribe werktags 09:30 in Europe/Berlin",
     weekdays=("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
+    shortened_reply="(Gekürzt: die ganze Stelle steht in der Quelle.)",
+    feedback_thanks="Danke für dein Feedback!",
+    feedback_thanks_down="Danke! Ich merke mir, dass diese Antwort nicht geholfen hat.",
+    post_to_channel="Im Kanal zeigen",
+    posted_by="{user} fragte: {question}",
     moment_format="{weekday} %d.%m.%Y %H:%M",
 )
 
@@ -248,6 +258,11 @@ ENGLISH = Phrasebook(
     },
     schedule_example="For example: digest subscribe weekdays 09:30 in Europe/Berlin",
     weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    shortened_reply="(Shortened: the full passage is in the source.)",
+    feedback_thanks="Thanks for your feedback!",
+    feedback_thanks_down="Thanks! I'll note that this answer did not help.",
+    post_to_channel="Post to channel",
+    posted_by="{user} asked: {question}",
     moment_format="{weekday} %Y-%m-%d %H:%M",
 )
 

@@ -13,16 +13,18 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import SettingsError
 
 __all__ = [
     "BUNDLED_SEEDS",
+    "UNPREFIXED",
     "Language",
     "Settings",
     "default_data_dir",
+    "env_name",
     "load_settings",
 ]
 
@@ -42,6 +44,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="NEWSDESK_",
+        populate_by_name=True,
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
@@ -83,6 +86,65 @@ class Settings(BaseSettings):
         default=5.0, gt=0, description="How often the articles folder is checked for changes."
     )
 
+    # Slack: the three conventional names carry no prefix (names fixed by the issue).
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"),
+        description="Bot token (xoxb-...); with it, `newsdesk run` serves Slack.",
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"),
+        description="App-level token (xapp-...): Socket Mode, no public URL needed.",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"),
+        description="Signing secret: verifies requests in HTTP mode.",
+    )
+    slack_http_host: str = Field(default="127.0.0.1", description="HTTP mode: address to bind.")
+    slack_http_port: int = Field(default=3000, ge=0, le=65535, description="HTTP mode: port.")
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        description="Slack Web API base URL (GovSlack or a local fake use another).",
+    )
+    slack_subscription_managers: str = Field(
+        default="",
+        description=(
+            "Who may change a channel's digests: empty = anyone; else comma-separated user "
+            "ids, and the word 'admins' for workspace admins and owners."
+        ),
+    )
+
+    # Discord
+    discord_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token"),
+        description="Bot token; with it, `newsdesk run` serves Discord.",
+    )
+    discord_guild_id: int | None = Field(
+        default=None, description="A development guild for instant slash-command sync."
+    )
+    discord_api_url: str = Field(
+        default="https://discord.com/api/v10", description="Discord REST API base URL."
+    )
+    discord_gateway_url: str = Field(
+        default="wss://gateway.discord.gg/", description="Discord gateway URL."
+    )
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "discord_token",
+        "discord_guild_id",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``SLACK_BOT_TOKEN=`` (as copied from .env.example) means not configured."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -100,9 +162,31 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def slack_configured(self) -> bool:
+        """Whether Slack should be served (a bot token is set)."""
+        return self.slack_bot_token is not None
+
+    @property
+    def discord_configured(self) -> bool:
+        """Whether Discord should be served (a token is set)."""
+        return self.discord_token is not None
+
+    @property
     def store_path(self) -> Path:
         """The SQLite store: subscriptions, what was sent where, votes."""
         return self.data_dir / "newsdesk.db"
+
+
+#: Settings read without the NEWSDESK_ prefix (the platforms' conventional names).
+UNPREFIXED = frozenset(
+    {"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN"}
+)
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a settings field (``slack_bot_token`` -> ``SLACK_BOT_TOKEN``)."""
+    upper = field.upper()
+    return upper if upper in UNPREFIXED else f"NEWSDESK_{upper}"
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -116,6 +200,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as error:
         problems = []
         for item in error.errors():
-            name = "NEWSDESK_" + "_".join(str(part) for part in item["loc"]).upper()
-            problems.append(f"{name}: {item['msg']}")
+            field = "_".join(str(part) for part in item["loc"])
+            name = field.upper() if field.upper() in UNPREFIXED else f"NEWSDESK_{field.upper()}"
+            problems.append(f"{name}: {item['msg']}")  # the message, never the (secret) value
         raise SettingsError("Invalid settings: " + "; ".join(problems)) from None

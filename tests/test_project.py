@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from bot import Settings
+from bot.settings import env_name
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
@@ -36,7 +37,7 @@ def test_ci_runs_exactly_the_readme_commands() -> None:
 def test_env_example_lists_every_setting_with_a_comment() -> None:
     example = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
     names = [line.split("=", 1)[0] for line in example if re.match(r"^[A-Z0-9_]+=", line)]
-    expected = {f"NEWSDESK_{name.upper()}" for name in Settings.model_fields}
+    expected = {env_name(name) for name in Settings.model_fields}
     assert set(names) == expected
     for i, line in enumerate(example):
         if re.match(r"^[A-Z0-9_]+=", line):
@@ -46,7 +47,7 @@ def test_env_example_lists_every_setting_with_a_comment() -> None:
 def test_every_setting_is_in_the_readme_table() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in Settings.model_fields:
-        assert f"NEWSDESK_{name.upper()}" in readme
+        assert f"`{env_name(name)}`" in readme
 
 
 def test_seeds_are_the_shared_articles_byte_for_byte() -> None:
