@@ -20,7 +20,7 @@ from bot.replies import (
     Span,
     defuse_mass_mentions,
 )
-from bot.runtime import Runtime
+from bot.runtime import PlatformService, Runtime, serve
 from bot.settings import Settings, load_settings
 from bot.store import Destination, Store, StoreError
 from bot.subscriptions import RequestContext
@@ -41,6 +41,7 @@ __all__ = [
     "NewsdeskError",
     "Paragraph",
     "Phrasebook",
+    "PlatformService",
     "PostError",
     "Poster",
     "Reply",
@@ -62,4 +63,5 @@ __all__ = [
     "fit_spans",
     "load_settings",
     "phrasebook",
+    "serve",
 ]

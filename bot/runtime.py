@@ -8,16 +8,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
+from typing import Protocol
 
 from bot.core import Newsdesk
 from bot.delivery import Clock, DeliveryLoop, Poster, SystemClock
 from bot.errors import NewsdeskError
 from bot.settings import Settings
 
-__all__ = ["Runtime"]
+__all__ = ["PlatformService", "Runtime", "serve"]
 
 logger = logging.getLogger(__name__)
+
+
+class PlatformService(Protocol):
+    """What a chat adapter offers ``newsdesk run``: its platform name, a poster, a server."""
+
+    platform: str
+
+    @property
+    def poster(self) -> Poster:
+        """Posts digests to this platform's channels."""
+        ...
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve the platform until ``stop`` is set, then shut down cleanly."""
+        ...
 
 
 class Runtime:
@@ -57,3 +73,30 @@ class Runtime:
             self.core.archive.watch(stop, interval=self.settings.archive_scan_seconds),
         )
         logger.info("digest delivery and archive watch stopped")
+
+
+async def serve(
+    core: Newsdesk,
+    services: list[PlatformService],
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    clock: Clock | None = None,
+) -> None:
+    """Run every platform service and the one runtime until ``stop`` is set or one fails.
+
+    A failing service stops the others and its error propagates; nothing is left running.
+    """
+    runtime = Runtime(core, {s.platform: s.poster for s in services}, settings, clock=clock)
+
+    async def guarded(job: Awaitable[None]) -> None:
+        try:
+            await job
+        finally:
+            stop.set()  # one part ending (or failing) ends them all
+
+    jobs = [guarded(runtime.run(stop)), *(guarded(s.run(stop)) for s in services)]
+    results = await asyncio.gather(*jobs, return_exceptions=True)  # all wind down gracefully
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result

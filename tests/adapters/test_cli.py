@@ -173,42 +173,45 @@ def test_usage_errors_exit_2_with_help(seed_settings: Settings) -> None:
     assert exit_info.value.code == 2
 
 
-def test_the_installed_console_script_runs_on_environment_settings(tmp_path: Path) -> None:
+def run_installed(args: list[str], home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``newsdesk`` script with only PATH, HOME and ``env`` in its environment."""
     script = Path(sys.executable).with_name("newsdesk")
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "NEWSDESK_DATA_DIR": str(tmp_path / "data"),
-        "NEWSDESK_LANGUAGE": "en",
-    }
-    done = subprocess.run(
-        [str(script), "ask", "--json", ""],
+    return subprocess.run(
+        [str(script), *args],
         capture_output=True,
         text=True,
-        env=env,
-        cwd=tmp_path,
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(home), **env},
+        cwd=home,
         timeout=120,
         check=False,
+    )
+
+
+def test_the_installed_console_script_runs_on_environment_settings(tmp_path: Path) -> None:
+    done = run_installed(
+        ["ask", "--json", ""],
+        tmp_path,
+        NEWSDESK_DATA_DIR=str(tmp_path / "data"),
+        NEWSDESK_LANGUAGE="en",
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["text"].startswith("Your message was empty.")
 
 
 def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
-    script = Path(sys.executable).with_name("newsdesk")
-    env = {"PATH": os.environ.get("PATH", ""), "NEWSDESK_LANGUAGE": "fr", "HOME": str(tmp_path)}
-    done = subprocess.run(
-        [str(script), "sources"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    done = run_installed(["sources"], tmp_path, NEWSDESK_LANGUAGE="fr")
     assert done.returncode == 1
     assert "NEWSDESK_LANGUAGE" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_secrets_are_never_echoed_in_errors(tmp_path: Path) -> None:
+    done = run_installed(
+        ["sources"], tmp_path, SLACK_BOT_TOKEN="xoxb-secret-123", NEWSDESK_SLACK_HTTP_PORT="x"
+    )
+    assert done.returncode == 1
+    assert "NEWSDESK_SLACK_HTTP_PORT" in done.stderr
+    assert "xoxb-secret-123" not in done.stderr + done.stdout
 
 
 def test_digest_print_shows_a_digest_a_person_can_read(seed_settings: Settings) -> None:
