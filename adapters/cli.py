@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -23,11 +24,13 @@ from adapters.console.shell import run_shell
 from bot import (
     Newsdesk,
     NewsdeskError,
+    PlatformService,
     Runtime,
     Settings,
     build_newsdesk,
     evaluate_retrieval,
     load_settings,
+    serve,
 )
 
 __all__ = ["build_parser", "main"]
@@ -65,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--topic", help="only articles about this topic, most relevant first")
     digest.add_argument(
         "--since", type=_date, metavar="YYYY-MM-DD", help="only articles published since then"
+    )
+
+    discord = commands.add_parser("discord", help="Discord helpers")
+    discord_commands = discord.add_subparsers(
+        dest="discord_command", metavar="ACTION", required=True
+    )
+    discord_commands.add_parser(
+        "invite", help="print the invite URL with exactly the scopes and permissions needed"
     )
 
     evaluate = commands.add_parser("eval", help="measure retrieval quality on a SQuAD file")
@@ -127,11 +138,13 @@ def main(
         settings = settings or load_settings()
         if args.command == "eval":
             return _eval(args.file, settings, as_json=args.json, out=stdout, progress=progress)
+        if args.command == "discord":
+            return _discord_invite(settings, stdout)
         quiet_progress = progress if args.command == "index" or args.verbose else None
         core = build_newsdesk(
             settings, progress=quiet_progress, rebuild=args.command == "index" and args.rebuild
         )
-        return _run(args, core, settings, stdin=stdin, stdout=stdout)
+        return _run(args, core, settings, stdin=stdin, stdout=stdout, stderr=stderr)
     except NewsdeskError as error:
         stderr.write(f"newsdesk: {error}\n")
         return 1
@@ -147,6 +160,7 @@ def _run(
     *,
     stdin: TextIO,
     stdout: TextIO,
+    stderr: TextIO,
 ) -> int:
     if args.command == "ask":
         reply = core.ask(" ".join(args.question))
@@ -155,6 +169,8 @@ def _run(
         else:
             stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
         return 0
+    if args.command == "run" and (services := _platforms(core, settings)):
+        return asyncio.run(_serve(core, services, settings, stderr))
     if args.command in ("shell", "run"):
         return asyncio.run(
             run_shell(
@@ -173,6 +189,42 @@ def _run(
         stdout.write(to_terminal(core.list_sources(), core.phrases) + "\n")
         return 0
     stdout.write(core.index_summary() + "\n")
+    return 0
+
+
+def _discord_invite(settings: Settings, out: TextIO) -> int:
+    from adapters.discord import application_id, invite_url  # noqa: PLC0415  (slow SDK import)
+
+    out.write(invite_url(application_id(settings)) + "\n")
+    return 0
+
+
+def _platforms(core: Newsdesk, settings: Settings) -> list[PlatformService]:
+    """The chat platforms configured in settings, each as a service to run."""
+    services: list[PlatformService] = []
+    # imported here: `newsdesk ask` should not pay for loading two chat SDKs
+    if settings.slack_configured:
+        from adapters.slack import SlackService  # noqa: PLC0415
+
+        services.append(SlackService(core, settings))
+    if settings.discord_configured:
+        from adapters.discord import DiscordService  # noqa: PLC0415
+
+        services.append(DiscordService(core, settings))
+    return services
+
+
+async def _serve(
+    core: Newsdesk, services: list[PlatformService], settings: Settings, stderr: TextIO
+) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    names = ", ".join(service.platform for service in services)
+    stderr.write(f"newsdesk: serving {names} with digests; Ctrl-C stops.\n")
+    await serve(core, services, settings, stop)
+    stderr.write("newsdesk: stopped.\n")
     return 0
 
 

@@ -30,7 +30,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.phrases import Phrasebook
-from bot.replies import Paragraph, Reply, ReplyKind, Source, Span, paragraph
+from bot.replies import (
+    Paragraph,
+    Reply,
+    ReplyKind,
+    Source,
+    Span,
+    defuse_mass_mentions,
+    paragraph,
+)
 from knowledge import PassageHit, Query, TermMatch, coverage
 from knowledge import relevance as coverage_of
 
@@ -204,7 +212,10 @@ def compose_answer(
     for i, candidate in enumerate(chosen):
         if i:
             body.append(Span(" "))
-        body.extend(emphasise(candidate.text, candidate.matches))
+        # defuse the whole sentence first: emphasis could split "@here" across two spans
+        safe = defuse_mass_mentions(candidate.text)
+        matches = candidate.matches if safe == candidate.text else matcher(safe, query)
+        body.extend(emphasise(safe, matches))
         body.append(Span(str(number[candidate.hit.article.id]), "citation"))
     sources = tuple(
         Source(

@@ -115,6 +115,10 @@ class Newsdesk:
         )
         return Reply(reply.paragraphs, reply.kind, reply.sources, clean.text, notices)
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (word frequencies, caches)."""
+        self.ask("Wie viel bot Musk für OpenAI?")
+
     def digest_now(self, topic: str | None = None, *, since: dt.date | None = None) -> Reply:
         """The latest articles (or those about a topic, or published since a date), now."""
         if self.desk is None:

@@ -102,6 +102,12 @@ class Digest:
     older: tuple[str, ...] = ()
     topic: str | None = None
 
+    def __post_init__(self) -> None:
+        more = tuple((article, defuse_mass_mentions(title)) for article, title in self.more)
+        object.__setattr__(self, "more", more)
+        if self.topic is not None:
+            object.__setattr__(self, "topic", defuse_mass_mentions(self.topic))
+
     @property
     def article_ids(self) -> tuple[str, ...]:
         """Every article this digest delivers: shown, listed, and (first run) counted."""

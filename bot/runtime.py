@@ -88,6 +88,7 @@ async def serve(
     A failing service stops the others and its error propagates; nothing is left running.
     """
     runtime = Runtime(core, {s.platform: s.poster for s in services}, settings, clock=clock)
+    await asyncio.to_thread(core.warm_up)  # the first question should not wait for loading
 
     async def guarded(job: Awaitable[None]) -> None:
         try:

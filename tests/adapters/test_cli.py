@@ -244,3 +244,21 @@ def test_run_without_chat_tokens_serves_the_console(seed_settings: Settings) -> 
     assert status == 0
     assert out.startswith("Newsdesk mit 5 Artikeln.")
     assert "Dieser Kanal hat kein Digest-Abo." in out
+
+
+def test_discord_invite_prints_the_url_with_exact_permissions(tmp_path: Path) -> None:
+    done = run_installed(
+        ["discord", "invite"], tmp_path, DISCORD_TOKEN="MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.secret"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "https://discord.com/oauth2/authorize?client_id=123456789012345678"
+        "&scope=bot+applications.commands&permissions=274877991936"
+    )
+    assert "secret" not in done.stdout + done.stderr
+
+
+def test_discord_invite_without_a_token_says_what_to_set(tmp_path: Path) -> None:
+    done = run_installed(["discord", "invite"], tmp_path)
+    assert done.returncode == 1
+    assert "DISCORD_TOKEN" in done.stderr

@@ -180,3 +180,20 @@ def test_sources_lists_every_article_with_metadata(core: Newsdesk) -> None:
 
 def test_handle_routes_plain_text_and_ask_to_the_same_answer(core: Newsdesk) -> None:
     assert core.handle("Was ist MAI-1?") == core.handle("ask Was ist MAI-1?")
+
+
+def test_a_mass_mention_split_by_emphasis_is_still_defused(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    shutil.copytree(SEEDS, articles)
+    (articles / "here.txt").write_text(
+        "Der Zentrix-Chef schrieb @here und <!channel> in den Firmenkanal, um Q-9 anzukündigen.\n\n"
+        "Die Börse reagierte gelassen auf die Nachricht aus Hamburg.\n",
+        encoding="utf-8",
+    )
+    core = build_newsdesk(make_settings(tmp_path / "data", articles_dir=articles))
+    reply = core.ask("Was schrieb der Zentrix-Chef here channel?")  # "here" gets emphasised
+    assert reply.answered
+    assert "Firmenkanal" in reply.text
+    assert "@here" not in reply.text
+    assert "<!channel>" not in reply.text
+    assert any(s.style == "emphasis" for s in reply.paragraphs[0])

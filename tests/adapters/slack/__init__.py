@@ -1,0 +1,1 @@
+"""Tests of the Slack adapter: pure translation, and the real Bolt app against a local fake."""
