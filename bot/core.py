@@ -8,6 +8,7 @@ the knowledge base and composes the answer.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import assert_never
 
 from bot.answers import AnswerPolicy, compose_answer
@@ -31,6 +32,8 @@ from bot.subscriptions import DigestDesk, RequestContext
 from knowledge import KnowledgeBase
 
 __all__ = ["CONSOLE", "Newsdesk"]
+
+logger = logging.getLogger(__name__)
 
 #: The console's channel: where the shell's digests go.
 CONSOLE = RequestContext(Destination("console", "console"), user="console")
@@ -65,17 +68,27 @@ class Newsdesk:
     def handle(self, text: str, context: RequestContext | None = None) -> Reply:
         """Answer one message in the command grammar (help, sources, digest ..., a question).
 
+        Never raises: an unexpected failure is logged for operators and answered with a
+        sentence, so no chat user is left without a reply.
+
         Args:
             text: What the person typed (a mention of the bot already removed).
             context: The channel and author; the console's when omitted.
         """
+        try:
+            return self._dispatch(text, context)
+        except Exception:
+            logger.exception("could not answer a message of %d characters", len(text))
+            return _problem(self.phrases.internal_error)
+
+    def _dispatch(self, text: str, context: RequestContext | None) -> Reply:
         match parse_command(text):
             case Help():
                 return self.help()
             case ListSources():
                 return self.list_sources()
             case Ask(question):
-                return self.ask(question)
+                return self._ask(question)
             case (
                 DigestNow() | DigestSubscribe() | DigestUnsubscribe() | DigestList() | DigestHelp()
             ) as command:
@@ -86,7 +99,14 @@ class Newsdesk:
                 assert_never(unknown)
 
     def ask(self, question: str) -> Reply:
-        """Answer a question from the archive, or say clearly why not."""
+        """Answer a question from the archive, or say clearly why not (never raises)."""
+        try:
+            return self._ask(question)
+        except Exception:
+            logger.exception("could not answer a question of %d characters", len(question))
+            return _problem(self.phrases.internal_error)
+
+    def _ask(self, question: str) -> Reply:
         phrases = self.phrases
         clean = clean_question(question, max_chars=self.max_question_chars)
         notices = (

@@ -59,6 +59,7 @@ class Phrasebook:
     schedule_example: str
     weekdays: tuple[str, ...]
     shortened_reply: str
+    internal_error: str
     feedback_thanks: str
     feedback_thanks_down: str
     post_to_channel: str
@@ -167,6 +168,10 @@ GERMAN = Phrasebook(
     schedule_example="So geht es zum Beispiel: digest subscribe werktags 09:30 in Europe/Berlin",
     weekdays=("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
     shortened_reply="(Gekürzt: die ganze Stelle steht in der Quelle.)",
+    internal_error=(
+        "Da ist bei mir etwas schiefgegangen; versuch es bitte gleich noch einmal. "
+        "Wenn es so bleibt, sag der Person Bescheid, die mich betreut."
+    ),
     feedback_thanks="Danke für dein Feedback!",
     feedback_thanks_down="Danke! Ich merke mir, dass diese Antwort nicht geholfen hat.",
     post_to_channel="Im Kanal zeigen",
@@ -259,6 +264,10 @@ ENGLISH = Phrasebook(
     schedule_example="For example: digest subscribe weekdays 09:30 in Europe/Berlin",
     weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     shortened_reply="(Shortened: the full passage is in the source.)",
+    internal_error=(
+        "Something went wrong on my side; please try again in a moment. "
+        "If it keeps happening, tell whoever looks after me."
+    ),
     feedback_thanks="Thanks for your feedback!",
     feedback_thanks_down="Thanks! I'll note that this answer did not help.",
     post_to_channel="Post to channel",

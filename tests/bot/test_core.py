@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import Newsdesk, ReplyKind, build_newsdesk
+from bot import Newsdesk, ReplyKind, Store, StoreError, build_newsdesk
 from tests.conftest import SEEDS, make_settings
 
 CALIBRATION = json.loads(
@@ -197,3 +197,18 @@ def test_a_mass_mention_split_by_emphasis_is_still_defused(tmp_path: Path) -> No
     assert "@here" not in reply.text
     assert "<!channel>" not in reply.text
     assert any(s.style == "emphasis" for s in reply.paragraphs[0])
+
+
+def test_an_unexpected_failure_is_a_sentence_not_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_store() -> Store:
+        raise StoreError("database /x/newsdesk.db is locked")
+
+    core = build_newsdesk(make_settings(tmp_path), store=broken_store)
+    for reply in (core.handle("digest list"), core.handle("digest subscribe daily 08:00")):
+        assert reply.kind is ReplyKind.PROBLEM
+        assert reply.text.startswith("Da ist bei mir etwas schiefgegangen;")
+    assert "could not answer a message" in caplog.text
+    assert "locked" in caplog.text  # the operator sees the cause
+    assert core.ask("Was ist MAI-1?").answered  # and everything else still works
