@@ -1,0 +1,76 @@
+"""`newsdesk run` with Slack and Discord configured: one process, one digest loop, both served.
+
+The real services run against their local fakes on 127.0.0.1 under ``bot.serve``; a due
+subscription in a Slack channel and one in a Discord channel are both delivered by the single
+delivery loop, and setting ``stop`` shuts everything down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from adapters.discord import DiscordService
+from adapters.slack import SlackService
+from adapters.slack.harness import SIGNING_SECRET
+from adapters.slack.testing import FakeSlack
+from bot import Destination, PlatformService, build_newsdesk, serve
+from bot.store import MemoryStore, NewSubscription
+from tests.adapters.discord.conftest import discord_settings
+from tests.adapters.discord.fake_discord import FakeDiscord
+from tests.adapters.discord.fake_payloads import CHANNEL_ID
+
+
+def due(destination: Destination) -> NewSubscription:
+    now = dt.datetime.now(dt.UTC)
+    return NewSubscription(
+        destination=destination,
+        schedule="daily 08:00",
+        cron="0 8 * * *",
+        timezone="Europe/Berlin",
+        topic=None,
+        created_at=now - dt.timedelta(days=1),
+        next_run=now - dt.timedelta(minutes=1),
+    )
+
+
+async def test_slack_and_discord_in_one_process_share_one_digest_loop(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    store = MemoryStore()
+    store.add_subscription(due(Destination("slack", "CSLACK")))
+    store.add_subscription(due(Destination("discord", str(CHANNEL_ID))))
+    async with FakeSlack() as slack_fake:
+        settings = discord_settings(
+            fake,
+            tmp_path / "data",
+            slack_bot_token=SecretStr(slack_fake.bot_token),
+            slack_signing_secret=SecretStr(SIGNING_SECRET),
+            slack_api_url=slack_fake.api_url,
+            slack_http_port=0,
+        )
+        core = build_newsdesk(settings, store=lambda: store)
+        services: list[PlatformService] = [
+            SlackService(core, settings),
+            DiscordService(core, settings, guild_ready_timeout=0.05),
+        ]
+        stop = asyncio.Event()
+        running = asyncio.create_task(serve(core, services, settings, stop))
+
+        await slack_fake.wait_for(lambda: slack_fake.calls_to("chat.postMessage"), timeout=20)
+        path = f"/channels/{CHANNEL_ID}/messages"
+        await fake.wait_for("POST", path, timeout=20)
+        stop.set()
+        await asyncio.wait_for(running, timeout=20)
+
+    [slack_post] = slack_fake.calls_to("chat.postMessage")
+    assert slack_post.args["channel"] == "CSLACK"
+    [discord_post] = fake.requests("POST", path)
+    assert discord_post.json["allowed_mentions"] == {"parse": []}
+    for destination in (Destination("slack", "CSLACK"), Destination("discord", str(CHANNEL_ID))):
+        assert len(store.sent_articles(destination)) == 5  # 3 shown + 2 older, recorded once
+    assert all(s.last_error is None and s.last_run for s in store.subscriptions())
+    store.close()
