@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--since", type=_date, metavar="YYYY-MM-DD", help="only articles published since then"
     )
 
+    bench = commands.add_parser(
+        "bench", help="benchmarks: search speed at scale, bot latency end to end"
+    )
+    bench.add_argument("which", choices=("search", "bot"), help="which benchmark")
+    bench.add_argument("options", nargs=argparse.REMAINDER, help="its options (see --help)")
+
     discord = commands.add_parser("discord", help="Discord helpers")
     discord_commands = discord.add_subparsers(
         dest="discord_command", metavar="ACTION", required=True
@@ -127,6 +133,8 @@ def main(
     """
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     args = build_parser().parse_args(argv)
+    if args.command == "bench":  # the benchmarks parse their own options
+        return _bench(args.which, args.options)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="newsdesk: %(levelname)s: %(message)s",
@@ -190,6 +198,17 @@ def _run(
         return 0
     stdout.write(core.index_summary() + "\n")
     return 0
+
+
+def _bench(which: str, options: list[str]) -> int:
+    # imported here: the benchmarks pull in their peers (rank-bm25, bm25s) and load generators
+    if which == "search":
+        from benchmarks.search import main as search  # noqa: PLC0415
+
+        return search(options)
+    from benchmarks.bot import main as bot  # noqa: PLC0415
+
+    return bot(options)
 
 
 def _discord_invite(settings: Settings, out: TextIO) -> int:

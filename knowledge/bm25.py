@@ -115,8 +115,15 @@ class ImpactMatrix:
     ) -> ImpactMatrix:
         """Compute the impact matrix of tokenised documents with vectorised numpy.
 
-        Documents are counted block by block so the temporary arrays stay proportional to
-        ``block_size`` documents rather than to all tokens of the corpus.
+        Two passes. The first maps every token to its row once (a new term gets the next
+        row) and counts the (term, document) pairs block by block, keeping them compactly
+        (int32 rows and documents, uint16 or int32 term frequencies) in ``(term, doc)``
+        order within each block. Once all blocks are counted, the document frequencies give
+        the idf and the row sizes. The second pass is a counting sort by row: ``indptr`` is the
+        cumulative sum of the row sizes, and each block's pairs are scattered to the next free
+        slots of their rows, so a row lists its documents in block order and, within a block,
+        in ascending order, i.e. ascending overall. The weights are computed block by block
+        on the way, and each block's pairs are freed once placed.
 
         Args:
             docs: One sequence of terms per document (repeats count as term frequency).
@@ -127,43 +134,40 @@ class ImpactMatrix:
             The matrix; ``scores`` of it equals ``BM25Okapi(docs, ...).get_scores``.
         """
         n_docs = len(docs)
-        rows: dict[str, int] = {}
         lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=n_docs)
-        pair_rows: list[IntArray] = []
-        pair_docs: list[IntArray] = []
-        pair_tf: list[IntArray] = []
-        for first in range(0, n_docs, block_size):
-            block = docs[first : first + block_size]
-            block_lengths = lengths[first : first + len(block)]
-            for term in chain.from_iterable(block):  # new terms get the next rows
-                if term not in rows:
-                    rows[term] = len(rows)
-            term_ids = np.fromiter(
-                map(rows.__getitem__, chain.from_iterable(block)),
-                dtype=np.int64,
-                count=int(block_lengths.sum()),
-            )
-            doc_ids = np.repeat(np.arange(len(block), dtype=np.int64), block_lengths)
-            keys, tf = np.unique(term_ids * len(block) + doc_ids, return_counts=True)
-            row_of, doc_of = np.divmod(keys, len(block))
-            pair_rows.append(row_of)
-            pair_docs.append(doc_of + first)
-            pair_tf.append(tf)
-        row_of = np.concatenate(pair_rows) if pair_rows else np.zeros(0, dtype=np.int64)
-        # Blocks are sorted by (term, doc) and come in document order: a stable sort by term
-        # yields the CSR order (term, then document).
-        order = np.argsort(row_of, kind="stable")
-        row_of = row_of[order]
-        doc_of = np.concatenate(pair_docs)[order] if pair_docs else row_of
-        tf = np.concatenate(pair_tf)[order].astype(np.float64) if pair_tf else row_of * 0.0
-        df = np.bincount(row_of, minlength=len(rows)).astype(np.float64)
-        idf = floored_idf(raw_idf(n_docs, df), params.epsilon)
+        rows = _RowNumbers()
+        blocks = [
+            _count_block(docs[first : first + block_size], first, lengths, rows)
+            for first in range(0, n_docs, block_size)
+        ]
+        n_terms = len(rows)
+        df_counts = np.zeros(n_terms, dtype=np.int64)
+        for block in blocks:
+            df_counts[: len(block.row_sizes)] += block.row_sizes
+        idf = floored_idf(raw_idf(n_docs, df_counts.astype(np.float64)), params.epsilon)
         avgdl = float(lengths.sum() / n_docs) if n_docs else 0.0
-        doc_len = lengths[doc_of].astype(np.float64)
-        weights = idf[row_of] * term_frequency_part(tf, doc_len, avgdl or 1.0, params)
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(df.astype(np.int64), out=indptr[1:])
-        arrays = {"idf": idf, "indptr": indptr, "indices": doc_of.astype(np.int32), "data": weights}
+        indptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(df_counts, out=indptr[1:])
+        indices = np.empty(int(indptr[-1]), dtype=np.int32)
+        data = np.empty(int(indptr[-1]), dtype=np.float64)
+        next_slot = indptr[:-1].copy()  # first free position of each row
+        while blocks:
+            block = blocks.pop(0)  # drop each block's pairs once they are placed
+            sizes = block.row_sizes
+            block_start = np.cumsum(sizes) - sizes  # where each row's run starts in the block
+            rank = np.arange(len(block.rows), dtype=np.int64) - block_start[block.rows]
+            slots = next_slot[block.rows] + rank
+            next_slot[: len(sizes)] += sizes
+            indices[slots] = block.docs
+            doc_len = lengths[block.docs].astype(np.float64)
+            tf = block.tf.astype(np.float64)
+            data[slots] = idf[block.rows] * term_frequency_part(tf, doc_len, avgdl or 1.0, params)
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "idf": idf,
+            "indptr": indptr,
+            "indices": indices,
+            "data": data,
+        }
         return cls.from_arrays(tuple(rows), arrays, n_docs=n_docs, params=params)
 
     @classmethod
@@ -211,8 +215,7 @@ class ImpactMatrix:
             raise ValueError("impact matrix: indptr must rise from 0 to the number of weights")
         if len(indices) and (indices.min() < 0 or indices.max() >= n_docs):
             raise ValueError(f"impact matrix: document indices must lie in [0, {n_docs})")
-        row_of = np.repeat(np.arange(n_terms, dtype=np.int64), np.diff(indptr))
-        if np.any(np.diff(row_of * max(n_docs, 1) + indices) <= 0):
+        if not _ascending_within_rows(indptr, indices):
             raise ValueError("impact matrix: document indices must ascend within each row")
         if not (np.all(np.isfinite(data)) and np.all(np.isfinite(idf))):
             raise ValueError("impact matrix: weights and idf must be finite")
@@ -252,5 +255,78 @@ class ImpactMatrix:
             row = self._rows.get(term)
             if row is not None:
                 start, end = self.indptr[row], self.indptr[row + 1]
-                scores[self.indices[start:end]] += self.data[start:end] * count
+                weights = self.data[start:end]
+                if count != 1:
+                    weights = weights * count
+                # The same additions in the same order as ``scores[indices] += weights`` (the
+                # documents of a row are distinct), without that form's gathered temporary:
+                # about 4x faster on rows of 10^5-10^6 documents.
+                np.add.at(scores, self.indices[start:end], weights)
         return scores
+
+
+class _RowNumbers(dict[str, int]):
+    """Row number of each term; looking up an unseen term gives it the next row."""
+
+    def __missing__(self, term: str) -> int:
+        """Assign the next row to a term seen for the first time."""
+        row = self[term] = len(self)
+        return row
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockPairs:
+    """The distinct (term, document) pairs of a block of documents, by term then document.
+
+    Attributes:
+        rows: Row of each pair (int32).
+        docs: Document of each pair, numbered over the whole corpus (int32).
+        tf: Term frequency of each pair (uint16, or int32 when a count exceeds that).
+        row_sizes: Number of pairs of each row seen so far (int64, rows ``0..len - 1``).
+    """
+
+    rows: npt.NDArray[np.int32]
+    docs: npt.NDArray[np.int32]
+    tf: npt.NDArray[np.uint16] | npt.NDArray[np.int32]
+    row_sizes: IntArray
+
+
+def _count_block(
+    block: Sequence[Sequence[str]], first: int, lengths: IntArray, rows: _RowNumbers
+) -> _BlockPairs:
+    """Count the term frequencies of ``block`` (documents ``first`` onwards), adding new terms.
+
+    Each token is mapped to its row once; ``np.unique`` on ``row * len(block) + doc`` then
+    yields the distinct pairs sorted by row, then document, with their counts.
+    """
+    block_lengths = lengths[first : first + len(block)]
+    term_ids = np.fromiter(
+        map(rows.__getitem__, chain.from_iterable(block)),
+        dtype=np.int64,
+        count=int(block_lengths.sum()),
+    )
+    doc_ids = np.repeat(np.arange(len(block), dtype=np.int64), block_lengths)
+    keys, tf = np.unique(term_ids * len(block) + doc_ids, return_counts=True)
+    del term_ids, doc_ids
+    row_of, doc_of = np.divmod(keys, len(block))
+    tf_type = np.uint16 if len(tf) == 0 or tf.max() <= np.iinfo(np.uint16).max else np.int32
+    return _BlockPairs(
+        rows=row_of.astype(np.int32),
+        docs=(doc_of + first).astype(np.int32),
+        tf=tf.astype(tf_type),
+        row_sizes=np.bincount(row_of, minlength=len(rows)),
+    )
+
+
+def _ascending_within_rows(indptr: IntArray, indices: npt.NDArray[np.int32]) -> bool:
+    """Tell whether ``indices`` rise strictly within each row of ``indptr``.
+
+    Compares each index with its successor (one bool per pair, no int64 temporaries) and
+    excuses the pairs that straddle a row boundary.
+    """
+    if len(indices) < 2:
+        return True
+    rising = indices[1:] > indices[:-1]
+    last_of_row = indptr[1:-1] - 1  # position whose successor starts the next row
+    rising[last_of_row[(last_of_row >= 0) & (last_of_row < len(rising))]] = True
+    return bool(rising.all())

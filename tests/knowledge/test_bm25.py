@@ -131,3 +131,36 @@ def test_top_k_orders_by_score_then_document() -> None:
     assert [h.doc for h in top_k(scores, 10)] == [1, 3, 0, 5, 6]  # only positive scores
     assert top_k(scores, 0) == []
     assert top_k(np.zeros(4), 3) == []
+
+
+def test_rows_list_documents_in_ascending_order_across_blocks() -> None:
+    docs = [["b", "a"], ["a"], ["c", "a", "a"], ["b"], ["a", "c"]]
+    matrix = ImpactMatrix.build(docs, block_size=2)
+    assert matrix.terms == ("b", "a", "c")  # rows in order of first appearance
+    assert matrix.indptr.tolist() == [0, 2, 6, 8]
+    assert matrix.indices.tolist() == [0, 3, 0, 1, 2, 4, 2, 4]
+    assert matrix.indices.dtype == np.int32
+    assert matrix.indptr.dtype == np.int64
+    assert matrix.data.dtype == np.float64
+
+
+def test_term_frequencies_beyond_uint16_are_counted() -> None:
+    docs = [["x"] * 70_000 + ["y"], ["y"], []]
+    matrix = ImpactMatrix.build(docs)
+    reference = BM25Okapi(docs, k1=0.9, b=0.4, epsilon=0.25)
+    assert_allclose(matrix.scores(["x", "y"]), reference.get_scores(["x", "y"]), rtol=1e-9)
+
+
+def test_from_arrays_checks_order_only_within_rows() -> None:
+    arrays = {
+        "idf": np.ones(3),
+        "indptr": np.array([0, 2, 2, 4], dtype=np.int64),  # an empty middle row
+        "indices": np.array([1, 3, 0, 2], dtype=np.int32),  # falls across the row boundary
+        "data": np.ones(4),
+    }
+    matrix = ImpactMatrix.from_arrays(["a", "b", "c"], arrays, n_docs=4, params=Bm25Params())
+    assert matrix.scores(["c"]).tolist() == [1.0, 0.0, 1.0, 0.0]
+    for bad in ([1, 1, 0, 2], [3, 1, 0, 2], [1, 3, 2, 2]):
+        broken = {**arrays, "indices": np.array(bad, dtype=np.int32)}
+        with pytest.raises(ValueError, match="ascend"):
+            ImpactMatrix.from_arrays(["a", "b", "c"], broken, n_docs=4, params=Bm25Params())
