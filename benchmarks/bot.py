@@ -2,13 +2,13 @@
 
 The real Slack service serves the seed archive on 127.0.0.1 in a process of its own, its Web API
 and response URLs a local fake Slack (:mod:`benchmarks.load`). Slack's side, in this process,
-sends N correctly signed ``/ask`` slash commands with ``C`` simulated users at once, each waiting
-for its answer before asking again, with a rotating set of German questions the archive can and
-cannot answer (``tests/data/relevance_questions.json``). It measures each request's ack latency
-(until the HTTP response to the POST) and answer latency (until the answer's POST reaches the
-response URL), after a few unmeasured warm-up requests. Bounded: N at most 100,000, C at most
-500, each answer waited for at most ``--timeout`` seconds, and no request started after
-``--time-limit`` seconds.
+sends N correctly signed ``/ask`` slash commands with C simulated users at once, each waiting
+for its answer before asking again (no think time), with a rotating set of German questions the
+archive can and cannot answer (``tests/data/relevance_questions.json``). It measures each
+request's ack latency (until the HTTP response to the POST) and answer latency (until the
+answer's POST reaches the response URL), after ``--warmup`` unmeasured requests (any failure
+there stops the run). Bounded: N at most 100,000, C at most 500, each answer waited for at most
+``--timeout`` seconds, and no request started after ``--time-limit`` seconds (warm-up included).
 
 Usage::
 
@@ -19,9 +19,10 @@ Usage::
 ``throughput_rps`` (answers per second of the measured run), ``errors`` and ``error_kinds``
 (``ack_status``, ``ack_failed``, ``answer_timeout``, ``bad_answer``: see
 :func:`benchmarks.load.send_load`), ``wall_s``, ``bot_cpu_s`` (CPU seconds of the bot's process
-in the run, null where unknown), ``load_cpu_s`` (of this process), ``same_process``, ``cores``
-and ``memory_gib``. Without it, a Markdown table with the issue's targets marked met or not
-met. Progress goes to stderr.
+in the run, null where unknown), ``load_cpu_s`` (of this process), ``same_process``, ``cores``,
+``memory_gib`` and ``targets_met`` (``ack_p99_ms``, ``answer_p99_ms``, ``errors``: booleans).
+Without it, a Markdown table with the issue's targets marked met or not met. Progress goes to
+stderr. ``--same-process`` serves the bot in this process instead, to compare.
 """
 
 from __future__ import annotations
@@ -109,20 +110,27 @@ async def run(spec: RunSpec, questions: Sequence[str], progress: Progress) -> Bo
         async with FakeSlack() as fake, _bot(spec, fake.api_url, Path(tmp)) as (address, pid):
             where = "in this process" if spec.same_process else f"in process {pid}"
             progress(f"The bot serves /ask at {address} ({where}); fake Slack at {fake.base_url}")
+            deadline = time.perf_counter() + spec.time_limit
             if spec.warmup:
                 progress(f"Warming up with {spec.warmup} requests, one at a time ...")
-                await send_load(
+                warmup = await send_load(
                     address,
                     fake,
                     questions,
                     requests=spec.warmup,
                     concurrency=1,
                     timeout=spec.timeout,
-                    deadline=time.perf_counter() + spec.time_limit,
+                    deadline=deadline,
                     progress=progress,
                     label="warmup",
                 )
-            result = await _measure(spec, address, fake, questions, pid=pid, progress=progress)
+                if failed := [s.error for s in warmup if s.error is not None]:
+                    raise RuntimeError(
+                        f"the warm-up requests failed ({', '.join(sorted(set(failed)))})"
+                    )
+            result = await _measure(
+                spec, address, fake, questions, deadline=deadline, pid=pid, progress=progress
+            )
         progress("Stopped the bot.")
     return result
 
@@ -133,6 +141,7 @@ async def _measure(
     fake: FakeSlack,
     questions: Sequence[str],
     *,
+    deadline: float,
     pid: int | None,
     progress: Progress,
 ) -> BotResult:
@@ -146,7 +155,7 @@ async def _measure(
         requests=spec.requests,
         concurrency=spec.concurrency,
         timeout=spec.timeout,
-        deadline=started + spec.time_limit,
+        deadline=deadline,
         progress=progress,
     )
     wall = time.perf_counter() - started

@@ -22,6 +22,7 @@ import contextlib
 import itertools
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -140,6 +141,7 @@ class BotProcess:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=ROOT,
+            start_new_session=True,  # its own process group, killed as one (and no Ctrl-C)
         )
         try:
             address = await asyncio.wait_for(_ready_line(process), _START_SECONDS)
@@ -157,13 +159,23 @@ async def _ready_line(process: asyncio.subprocess.Process) -> str:
 
 
 async def _stop(process: asyncio.subprocess.Process) -> None:
+    """Close the child's stdin and let it drain; past the grace period kill its process group.
+
+    The group goes too: a process the bot started would otherwise hold the pipes open, and
+    ``Process.wait`` waits for them.
+    """
     if process.stdin is not None:
         process.stdin.close()
     try:
         await asyncio.wait_for(process.wait(), _STOP_SECONDS)
     except TimeoutError:
-        process.kill()
-        await process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:  # not POSIX
+                process.kill()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(process.wait(), _STOP_SECONDS)
 
 
 def child_cpu_seconds(pid: int) -> float | None:
