@@ -6,7 +6,8 @@ file, no reading); when that fingerprint changes it reopens the knowledge base i
 (the saved index is reused if nothing that matters changed) and swaps it in. Questions keep being
 answered from the previous knowledge base meanwhile: readers take ``archive.current`` once per
 request, and the swap is a single attribute assignment. A failed refresh is logged and the old
-knowledge base stays.
+knowledge base stays. Each swap bumps :attr:`Archive.generation`, which tells the answering worker
+processes (:mod:`bot.workers`) to reopen their own copies.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Archive:
         self._folder = folder
         self._reopen = reopen
         self._seen = folder_fingerprint(folder) if folder is not None else ()
+        self._generation = 0
 
     @property
     def current(self) -> KnowledgeBase:
@@ -70,8 +72,17 @@ class Archive:
         """Tell whether the folder differs from what the current knowledge base reflects."""
         return self._folder is not None and folder_fingerprint(self._folder) != self._seen
 
-    async def refresh(self) -> bool:
-        """Reopen the knowledge base if the folder changed; return whether it was replaced."""
+    @property
+    def generation(self) -> int:
+        """How many times the knowledge base was replaced; copies elsewhere compare it."""
+        return self._generation
+
+    def reload_if_changed(self) -> bool:
+        """Reopen the knowledge base if the folder changed; return whether it was replaced.
+
+        Blocking (it may read and index articles): call it from a worker, not an event loop.
+        A failed reopen is logged and the old knowledge base stays.
+        """
         if self._folder is None or self._reopen is None:
             return False
         fingerprint = folder_fingerprint(self._folder)
@@ -79,7 +90,7 @@ class Archive:
             return False
         started = time.perf_counter()
         try:
-            fresh = await asyncio.to_thread(self._reopen)
+            fresh = self._reopen()
         except Exception:  # a broken refresh must not take the bot down
             logger.exception(
                 "could not refresh the archive from %s; keeping the old one", self._folder
@@ -88,6 +99,7 @@ class Archive:
         before = {a.id for a in self._current.articles}
         added = [a.id for a in fresh.articles if a.id not in before]
         self._current, self._seen = fresh, fingerprint
+        self._generation += 1
         logger.info(
             "archive refreshed in %.2f s: %d articles (%d new%s)",
             time.perf_counter() - started,
@@ -96,6 +108,10 @@ class Archive:
             ": " + ", ".join(added[:5]) if added else "",
         )
         return True
+
+    async def refresh(self) -> bool:
+        """:meth:`reload_if_changed` in a worker thread, so the event loop keeps serving."""
+        return await asyncio.to_thread(self.reload_if_changed)
 
     async def watch(
         self,

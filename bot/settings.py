@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     archive_scan_seconds: float = Field(
         default=5.0, gt=0, description="How often the articles folder is checked for changes."
     )
+    answer_processes: int = Field(
+        default=1,
+        ge=0,
+        le=64,
+        description="`newsdesk run`: worker processes answering questions (0: threads only).",
+    )
 
     # Slack: the three conventional names carry no prefix (names fixed by the issue).
     slack_bot_token: SecretStr | None = Field(
