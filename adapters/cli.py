@@ -22,6 +22,7 @@ from typing import TextIO
 from adapters.console.render import to_json, to_terminal
 from adapters.console.shell import run_shell
 from bot import (
+    CoreWorkers,
     Newsdesk,
     NewsdeskError,
     PlatformService,
@@ -177,8 +178,10 @@ def _run(
         else:
             stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
         return 0
-    if args.command == "run" and (services := _platforms(core, settings)):
-        return asyncio.run(_serve(core, services, settings, stderr))
+    if args.command == "run":
+        workers = CoreWorkers(core, settings)  # questions in worker processes while serving chat
+        if services := _platforms(core, settings, workers):
+            return asyncio.run(_serve(core, services, settings, workers, stderr))
     if args.command in ("shell", "run"):
         return asyncio.run(
             run_shell(
@@ -218,23 +221,27 @@ def _discord_invite(settings: Settings, out: TextIO) -> int:
     return 0
 
 
-def _platforms(core: Newsdesk, settings: Settings) -> list[PlatformService]:
-    """The chat platforms configured in settings, each as a service to run."""
+def _platforms(core: Newsdesk, settings: Settings, workers: CoreWorkers) -> list[PlatformService]:
+    """The chat platforms configured in settings, each as a service to run with ``workers``."""
     services: list[PlatformService] = []
     # imported here: `newsdesk ask` should not pay for loading two chat SDKs
     if settings.slack_configured:
         from adapters.slack import SlackService  # noqa: PLC0415
 
-        services.append(SlackService(core, settings))
+        services.append(SlackService(core, settings, workers=workers))
     if settings.discord_configured:
         from adapters.discord import DiscordService  # noqa: PLC0415
 
-        services.append(DiscordService(core, settings))
+        services.append(DiscordService(core, settings, workers=workers))
     return services
 
 
 async def _serve(
-    core: Newsdesk, services: list[PlatformService], settings: Settings, stderr: TextIO
+    core: Newsdesk,
+    services: list[PlatformService],
+    settings: Settings,
+    workers: CoreWorkers,
+    stderr: TextIO,
 ) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -242,7 +249,7 @@ async def _serve(
         loop.add_signal_handler(signal_number, stop.set)
     names = ", ".join(service.platform for service in services)
     stderr.write(f"newsdesk: serving {names} with digests; Ctrl-C stops.\n")
-    await serve(core, services, settings, stop)
+    await serve(core, services, settings, stop, workers=workers)
     stderr.write("newsdesk: stopped.\n")
     return 0
 

@@ -25,6 +25,7 @@ from bot.settings import Settings, load_settings
 from bot.store import Destination, Store, StoreError
 from bot.subscriptions import RequestContext
 from bot.wiring import build_newsdesk, evaluate_retrieval
+from bot.workers import CoreWorkers
 
 __all__ = [
     "CONSOLE",
@@ -33,6 +34,7 @@ __all__ = [
     "AnswerPolicy",
     "ArchiveError",
     "Clock",
+    "CoreWorkers",
     "Destination",
     "Digest",
     "DigestItem",

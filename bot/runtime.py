@@ -1,12 +1,14 @@
 """A running bot's background work: the digest delivery loop and the archive watcher.
 
 Adapters serve their platforms; :class:`Runtime` runs beside them in the same event loop until
-``stop`` is set. One process, one delivery loop, whichever platforms are configured.
+``stop`` is set. One process (plus the answering workers of :mod:`bot.workers`), one delivery
+loop, whichever platforms are configured.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Awaitable, Mapping
 from typing import Protocol
@@ -15,6 +17,7 @@ from bot.core import Newsdesk
 from bot.delivery import Clock, DeliveryLoop, Poster, SystemClock
 from bot.errors import NewsdeskError
 from bot.settings import Settings
+from bot.workers import CoreWorkers
 
 __all__ = ["PlatformService", "Runtime", "serve"]
 
@@ -82,13 +85,18 @@ async def serve(
     stop: asyncio.Event,
     *,
     clock: Clock | None = None,
+    workers: CoreWorkers | None = None,
 ) -> None:
     """Run every platform service and the one runtime until ``stop`` is set or one fails.
 
-    A failing service stops the others and its error propagates; nothing is left running.
+    ``workers`` (shared with the services) are started first and stopped last, once the
+    services have finished their answers. A failing service stops the others and its error
+    propagates; nothing is left running.
     """
     runtime = Runtime(core, {s.platform: s.poster for s in services}, settings, clock=clock)
-    await asyncio.to_thread(core.warm_up)  # the first question should not wait for loading
+    workers = workers or CoreWorkers(core)
+    await workers.start()  # the first question should not wait for loading
+    gc.freeze()  # what is loaded now lives until exit: spare it the full collections' pauses
 
     async def guarded(job: Awaitable[None]) -> None:
         try:
@@ -97,7 +105,10 @@ async def serve(
             stop.set()  # one part ending (or failing) ends them all
 
     jobs = [guarded(runtime.run(stop)), *(guarded(s.run(stop)) for s in services)]
-    results = await asyncio.gather(*jobs, return_exceptions=True)  # all wind down gracefully
+    try:
+        results = await asyncio.gather(*jobs, return_exceptions=True)  # all wind down gracefully
+    finally:
+        await workers.close()
     for result in results:
         if isinstance(result, BaseException):
             raise result

@@ -18,7 +18,7 @@ from discord import app_commands
 from adapters.discord.commands import slash_commands
 from adapters.discord.inbound import SeenMessages, addressed_question, message_context
 from adapters.discord.outbound import NO_PINGS, reply_to
-from bot import Newsdesk
+from bot import CoreWorkers
 
 __all__ = ["NewsdeskClient", "newsdesk_intents"]
 
@@ -39,12 +39,16 @@ class NewsdeskClient(discord.Client):
     """A ``discord.Client`` that answers from a Newsdesk core."""
 
     def __init__(
-        self, core: Newsdesk, *, dev_guild: int | None = None, guild_ready_timeout: float = 2.0
+        self,
+        workers: CoreWorkers,
+        *,
+        dev_guild: int | None = None,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
         """Prepare the client; nothing connects until it logs in.
 
         Args:
-            core: The platform-neutral core.
+            workers: Run the platform-neutral core's work off the event loop.
             dev_guild: Sync slash commands to this guild only (instantly) instead of globally.
             guild_ready_timeout: Seconds to wait for guilds at start before ``on_ready``.
         """
@@ -55,10 +59,11 @@ class NewsdeskClient(discord.Client):
             max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT,
             guild_ready_timeout=guild_ready_timeout,
         )
-        self.core = core
+        self.workers = workers
+        self.core = workers.core
         self.dev_guild = dev_guild
         self.tree: app_commands.CommandTree[NewsdeskClient] = app_commands.CommandTree(self)
-        for command in slash_commands(core):
+        for command in slash_commands(workers):
             self.tree.add_command(command)
         self.logged_in = asyncio.Event()
         self.ready = asyncio.Event()
@@ -99,7 +104,7 @@ class NewsdeskClient(discord.Client):
         if question is None or not self._seen.first_time(message.id):
             return
         context = message_context(message)
-        reply = await asyncio.to_thread(self.core.handle, question, context)
+        reply = await self.workers.handle(question, context)
         try:
             await reply_to(message, reply, self.core.phrases)
         except discord.HTTPException as error:

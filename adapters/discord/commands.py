@@ -1,7 +1,7 @@
 """The slash commands: ``/ask question [private]`` and ``/digest now|subscribe|unsubscribe|list``.
 
 Each command defers at once (Discord allows 3 seconds; whether the answer is ephemeral is fixed
-then), asks the core in a worker thread, and answers with a follow-up.
+then), asks the core off the event loop (:class:`bot.CoreWorkers`), and answers with a follow-up.
 
 Who may change a channel's digests: Discord can set default permissions on top-level commands
 only, and ``/digest now`` and ``/digest list`` must stay usable by everyone, so ``/digest`` has
@@ -13,9 +13,9 @@ still narrow who sees ``/digest`` under Server Settings → Integrations.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import discord
@@ -23,7 +23,7 @@ from discord import app_commands
 
 from adapters.discord.inbound import digest_text, interaction_context
 from adapters.discord.outbound import follow_up
-from bot import Newsdesk, Reply
+from bot import CoreWorkers, Phrasebook, Reply
 
 __all__ = ["DigestCommands", "ask_command", "slash_commands"]
 
@@ -34,21 +34,25 @@ SlashCommand = app_commands.Command[Any, ..., None]
 
 
 async def respond(
-    interaction: Interaction, core: Newsdesk, ask: Callable[[], Reply], *, ephemeral: bool
+    interaction: Interaction,
+    phrases: Phrasebook,
+    answer: Callable[[], Awaitable[Reply]],
+    *,
+    ephemeral: bool,
 ) -> None:
-    """Defer, run ``ask`` off the event loop, and follow up with the rendered reply."""
+    """Defer, await the core's ``answer`` (worked on off the event loop), and follow up."""
     await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     try:
-        reply = await asyncio.to_thread(ask)
+        reply = await answer()
     except Exception:
         name = interaction.command.qualified_name if interaction.command else "?"
         log.exception("the core failed on /%s", name)
         await interaction.delete_original_response()  # no "thinking..." left hanging
         return
-    await follow_up(interaction, reply, core.phrases, ephemeral=ephemeral)
+    await follow_up(interaction, reply, phrases, ephemeral=ephemeral)
 
 
-def ask_command(core: Newsdesk) -> SlashCommand:
+def ask_command(workers: CoreWorkers) -> SlashCommand:
     """``/ask question [private]``: an answer from the archive, public unless ``private``."""
 
     @app_commands.command(name="ask", description="Ask the news archive a question")
@@ -57,7 +61,9 @@ def ask_command(core: Newsdesk) -> SlashCommand:
         private="Only you see the answer",
     )
     async def ask(interaction: Interaction, question: str, private: bool = False) -> None:
-        await respond(interaction, core, lambda: core.ask(question), ephemeral=private)
+        await respond(
+            interaction, workers.core.phrases, partial(workers.ask, question), ephemeral=private
+        )
 
     return ask
 
@@ -65,16 +71,15 @@ def ask_command(core: Newsdesk) -> SlashCommand:
 class DigestCommands(app_commands.Group):
     """``/digest``: digests of new articles for this channel, now or on a schedule."""
 
-    def __init__(self, core: Newsdesk) -> None:
-        """Answer the digest commands from ``core``."""
+    def __init__(self, workers: CoreWorkers) -> None:
+        """Answer the digest commands through ``workers``."""
         super().__init__(name="digest", description="Digests of new articles for this channel")
-        self.core = core
+        self.workers = workers
 
     async def _run(self, interaction: Interaction, text: str, *, ephemeral: bool) -> None:
         context = interaction_context(interaction)
-        await respond(
-            interaction, self.core, lambda: self.core.handle(text, context), ephemeral=ephemeral
-        )
+        answer = partial(self.workers.handle, text, context)
+        await respond(interaction, self.workers.core.phrases, answer, ephemeral=ephemeral)
 
     @app_commands.command(name="now", description="The latest articles (or those on a topic)")
     @app_commands.describe(topic="Only articles about this, e.g. OpenAI")
@@ -107,8 +112,6 @@ class DigestCommands(app_commands.Group):
         await self._run(interaction, digest_text("list"), ephemeral=True)
 
 
-def slash_commands(
-    core: Newsdesk,
-) -> list[SlashCommand | app_commands.Group]:
-    """Every slash command of the bot."""
-    return [ask_command(core), DigestCommands(core)]
+def slash_commands(workers: CoreWorkers) -> list[SlashCommand | app_commands.Group]:
+    """Every slash command of the bot, answered through ``workers``."""
+    return [ask_command(workers), DigestCommands(workers)]

@@ -20,7 +20,7 @@ from discord.http import Route
 from adapters.discord.client import NewsdeskClient
 from adapters.discord.errors import DiscordSetupError
 from adapters.discord.poster import DiscordPoster
-from bot import Newsdesk, Poster, Settings
+from bot import CoreWorkers, Newsdesk, Poster, Settings
 
 __all__ = ["DiscordService", "use_endpoints"]
 
@@ -49,9 +49,17 @@ class DiscordService:
     platform = "discord"
 
     def __init__(
-        self, core: Newsdesk, settings: Settings, *, guild_ready_timeout: float = 2.0
+        self,
+        core: Newsdesk,
+        settings: Settings,
+        *,
+        guild_ready_timeout: float = 2.0,
+        workers: CoreWorkers | None = None,
     ) -> None:
         """Prepare the client and the poster; nothing connects until :meth:`run`.
+
+        ``workers`` run the core's work (default: threads of this process); whoever made them
+        starts and closes them (``bot.serve`` does).
 
         Raises:
             DiscordSetupError: ``DISCORD_TOKEN`` is not set.
@@ -60,7 +68,9 @@ class DiscordService:
             raise DiscordSetupError("DISCORD_TOKEN is not set; Discord cannot be served.")
         self.settings = settings
         self.client = NewsdeskClient(
-            core, dev_guild=settings.discord_guild_id, guild_ready_timeout=guild_ready_timeout
+            workers or CoreWorkers(core),
+            dev_guild=settings.discord_guild_id,
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.poster: Poster = DiscordPoster(self.client, core.phrases)
 

@@ -1,10 +1,11 @@
 """The Bolt app: one listener per Slack entry point, each translating in, calling the core once and
 translating out.
 
-Entry points: ``/ask`` and ``/digest`` (acknowledged at once, answered through the
-``response_url``, ephemeral), mentions and direct messages (answered in the thread with
-``chat.postMessage``), and the answer buttons (👍/👎, "post to channel"). The core's work runs in
-``asyncio.to_thread``, so no acknowledgement waits for another request's search.
+Entry points: ``/ask`` and ``/digest`` (answered through the ``response_url``, ephemeral),
+mentions and direct messages (answered in the thread with ``chat.postMessage``), and the answer
+buttons (👍/👎, "post to channel"). Every listener acknowledges first and hands the rest to a
+task (:class:`InFlight`), so Slack's acknowledgement never waits for an answer; the core's work
+runs through :class:`bot.CoreWorkers` (questions in worker processes under ``newsdesk run``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import asyncio
 import logging
 import re
 import secrets
-from types import TracebackType
+from collections.abc import Coroutine
+from functools import partial
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.inbound import TtlCache, from_mrkdwn, to_question
+from adapters.slack.inbound import SlackQuestion, TtlCache, from_mrkdwn, to_question
 from adapters.slack.permissions import Managers
 from adapters.slack.render import (
     SHARE,
@@ -31,7 +33,8 @@ from adapters.slack.render import (
     to_text,
     wants_feedback,
 )
-from bot import Destination, Newsdesk, Reply, RequestContext
+from adapters.slack.responses import ResponseUrls
+from bot import CoreWorkers, Destination, Reply, RequestContext
 
 __all__ = ["InFlight", "SlackDesk", "build_app"]
 
@@ -39,121 +42,133 @@ log = logging.getLogger(__name__)
 
 
 class InFlight:
-    """Counts the listeners still at work, so a shutdown can let them finish their replies."""
+    """The replies still being worked on, as tasks, so a shutdown can let them finish."""
 
     def __init__(self) -> None:
         """Start idle."""
-        self.count = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
-    def __enter__(self) -> None:
-        """One more listener at work."""
-        self.count += 1
-        self._idle.clear()
+    @property
+    def count(self) -> int:
+        """How many replies are being worked on."""
+        return len(self._tasks)
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """One listener done."""
-        self.count -= 1
-        if not self.count:
-            self._idle.set()
+    def spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:
+        """Run ``work`` as a task until it ends; a failure is logged, naming ``what``."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(partial(self._finished, what))
+
+    def _finished(self, what: str, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("Slack: could not finish the reply to %s", what, exc_info=error)
 
     async def drain(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for every listener to finish; True if they did."""
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
+        """Wait up to ``timeout`` seconds for every reply to finish; True if they did."""
+        if not self._tasks:
+            return True
+        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        return not pending
 
 
 class SlackDesk:
     """The listeners, around one core; raw Slack payloads stop here."""
 
-    def __init__(self, core: Newsdesk, managers: Managers, inflight: InFlight) -> None:
-        """Answer from ``core``; ``managers`` decides who may change subscriptions."""
-        self.core = core
-        self.phrases = core.phrases
+    def __init__(
+        self,
+        workers: CoreWorkers,
+        managers: Managers,
+        inflight: InFlight,
+        responses: ResponseUrls,
+    ) -> None:
+        """Answer through ``workers``; ``managers`` decides who may change subscriptions."""
+        self.workers = workers
+        self.phrases = workers.core.phrases
         self.managers = managers
         self.inflight = inflight
+        self.responses = responses
         self._seen: TtlCache[tuple[str, str], bool] = TtlCache(600.0, 10_000)
         self._answers: TtlCache[str, Reply] = TtlCache(3600.0, 1_000)
 
-    async def ask(
-        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
+    async def ask(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """``/ask <question>``: the answer, for the asker only, restating the question."""
         await ack()
-        with self.inflight:
-            text = from_mrkdwn(str(command.get("text") or ""))
-            context = await self._context(client, command["channel_id"], command["user_id"])
-            reply = await asyncio.to_thread(self.core.handle, text or "help", context)
-            asked = Asked(reply.question or text)
-            message = to_blocks(
-                reply, self.phrases, answer_id=self._remember(reply), asked=asked, shareable=True
-            )
-            await respond(**message, response_type="ephemeral")
+        self.inflight.spawn(self._ask(command, client), "/ask")
 
-    async def digest(
-        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
+    async def _ask(self, command: dict[str, Any], client: AsyncWebClient) -> None:
+        text = from_mrkdwn(str(command.get("text") or ""))
+        context = await self._context(client, command["channel_id"], command["user_id"])
+        reply = await self.workers.handle(text or "help", context)
+        asked = Asked(reply.question or text)
+        message = to_blocks(
+            reply, self.phrases, answer_id=self._remember(reply), asked=asked, shareable=True
+        )
+        await self.responses.send(command["response_url"], **message, response_type="ephemeral")
+
+    async def digest(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """``/digest <subcommand>``: the core's digest commands for this channel."""
         await ack()
-        with self.inflight:
-            text = from_mrkdwn(str(command.get("text") or ""))
-            context = await self._context(client, command["channel_id"], command["user_id"])
-            reply = await asyncio.to_thread(self.core.handle, f"digest {text}", context)
-            asked = Asked(f"{command.get('command') or '/digest'} {text}")
-            await respond(**to_blocks(reply, self.phrases, asked=asked), response_type="ephemeral")
+        self.inflight.spawn(self._digest(command, client), "/digest")
+
+    async def _digest(self, command: dict[str, Any], client: AsyncWebClient) -> None:
+        text = from_mrkdwn(str(command.get("text") or ""))
+        context = await self._context(client, command["channel_id"], command["user_id"])
+        reply = await self.workers.handle(f"digest {text}", context)
+        asked = Asked(f"{command.get('command') or '/digest'} {text}")
+        message = to_blocks(reply, self.phrases, asked=asked)
+        await self.responses.send(command["response_url"], **message, response_type="ephemeral")
 
     async def message(
         self, event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
-        """A mention or a direct message: answered once, in its thread."""
+        """A mention or a direct message: answered once, in its thread (Bolt acknowledges)."""
         question = to_question(event, context.bot_user_id)
         if question is None or not self._seen.add_new(question.key, True):
             return
-        with self.inflight:
-            request = await self._context(client, question.channel, question.user)
-            reply = await asyncio.to_thread(self.core.handle, question.text, request)
-            message = to_blocks(reply, self.phrases, answer_id=self._remember(reply))
-            await client.chat_postMessage(
-                channel=question.channel,
-                thread_ts=question.thread_ts,
-                unfurl_links=False,
-                **message,
-            )
+        self.inflight.spawn(self._answer_in_thread(question, client), "a mention")
 
-    async def vote(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
+    async def _answer_in_thread(self, question: SlackQuestion, client: AsyncWebClient) -> None:
+        request = await self._context(client, question.channel, question.user)
+        reply = await self.workers.handle(question.text, request)
+        message = to_blocks(reply, self.phrases, answer_id=self._remember(reply))
+        await client.chat_postMessage(
+            channel=question.channel, thread_ts=question.thread_ts, unfurl_links=False, **message
+        )
+
+    async def vote(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         """👍 or 👎 under an answer: recorded, and thanked for the clicker only."""
         await ack()
-        with self.inflight:
-            vote = "up" if action.get("action_id") == VOTE_UP else "down"
-            answer_id, user = str(action.get("value") or ""), body["user"]["id"]
-            reply = await asyncio.to_thread(self.core.record_feedback, answer_id, user, vote)
-            await respond(text=to_text(reply), response_type="ephemeral", replace_original=False)
+        self.inflight.spawn(self._vote(body, action), "a vote")
 
-    async def share(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
+    async def _vote(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        vote = "up" if action.get("action_id") == VOTE_UP else "down"
+        answer_id, user = str(action.get("value") or ""), body["user"]["id"]
+        reply = await self.workers.record_feedback(answer_id, user, vote)
+        await self.responses.send(
+            body["response_url"],
+            text=to_text(reply),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+
+    async def share(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         """The "post to channel" button: the same answer, shown to everyone, saying who asked."""
         await ack()
-        with self.inflight:
-            answer_id, question = parse_share_value(str(action.get("value") or ""))
-            reply = self._answers.get(answer_id)
-            if reply is None:  # forgotten (a restart): ask again
-                reply = await asyncio.to_thread(self.core.ask, question)
-            asked = Asked(reply.question or question, by=body["user"]["id"])
-            message = to_blocks(reply, self.phrases, answer_id=answer_id, asked=asked)
-            await respond(**message, response_type="in_channel", replace_original=False)
-            await respond(delete_original=True)
+        self.inflight.spawn(self._share(body, action), '"post to channel"')
+
+    async def _share(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        answer_id, question = parse_share_value(str(action.get("value") or ""))
+        reply = self._answers.get(answer_id)
+        if reply is None:  # forgotten (a restart): ask again
+            reply = await self.workers.ask(question)
+        asked = Asked(reply.question or question, by=body["user"]["id"])
+        message = to_blocks(reply, self.phrases, answer_id=answer_id, asked=asked)
+        url = body["response_url"]
+        await self.responses.send(
+            url, **message, response_type="in_channel", replace_original=False
+        )
+        await self.responses.send(url, delete_original=True)
 
     def _remember(self, reply: Reply) -> str | None:
         """Give an answer its id (for votes) and keep it a while (for "post to channel")."""
@@ -171,10 +186,16 @@ class SlackDesk:
 def build_app(desk: SlackDesk, client: AsyncWebClient, *, signing_secret: str) -> AsyncApp:
     """The Bolt app with the desk's listeners; ``client`` talks to the configured Web API.
 
-    Request signatures are verified (HTTP mode); acknowledgements are sent before any work
-    (``process_before_response`` stays off).
+    Request signatures are verified (HTTP mode). Each listener acknowledges and returns at once
+    (its work continues in a task), so Bolt runs it inline (``process_before_response``) and
+    answers Slack as soon as it returns, instead of polling for the ``ack()`` every 10 ms.
     """
-    app = AsyncApp(name="newsdesk", client=client, signing_secret=signing_secret)
+    app = AsyncApp(
+        name="newsdesk",
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=True,
+    )
     app.command("/ask")(desk.ask)
     app.command("/digest")(desk.digest)
     app.event("app_mention")(desk.message)

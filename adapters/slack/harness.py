@@ -30,7 +30,7 @@ from adapters.slack.payloads import (
 )
 from adapters.slack.service import SlackService
 from adapters.slack.testing import FakeSlack
-from bot import Clock, Newsdesk, Settings
+from bot import Clock, CoreWorkers, Newsdesk, Settings
 
 __all__ = ["SIGNING_SECRET", "SlackHarness"]
 
@@ -61,8 +61,13 @@ class SlackHarness:
         managers: str = "",
         users: Mapping[str, Mapping[str, Any]] | None = None,
         clock: Clock | None = None,
+        workers: CoreWorkers | None = None,
     ) -> AsyncIterator[SlackHarness]:
-        """Start a fake Slack and the service against it; stop both on leaving."""
+        """Start a fake Slack and the service against it; stop both on leaving.
+
+        ``workers`` (started and closed by the caller) answer for the service; by default it
+        answers in threads.
+        """
         async with FakeSlack(users=users) as fake, aiohttp.ClientSession() as session:
             update: dict[str, Any] = {
                 "slack_bot_token": SecretStr(fake.bot_token),
@@ -73,7 +78,8 @@ class SlackHarness:
                 "slack_api_url": fake.api_url.rstrip("/"),  # the service adds the slash
                 "slack_subscription_managers": managers,
             }
-            service = SlackService(core, settings.model_copy(update=update), clock=clock)
+            settings = settings.model_copy(update=update)
+            service = SlackService(core, settings, clock=clock, workers=workers)
             stop = asyncio.Event()
             task = asyncio.ensure_future(service.run(stop))
             harness = cls(fake, service, session, socket_mode, task, stop)

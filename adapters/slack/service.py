@@ -32,7 +32,8 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from adapters.slack.app import InFlight, SlackDesk, build_app
 from adapters.slack.permissions import ManagerPolicy, Managers
 from adapters.slack.poster import SlackPoster
-from bot import Clock, Newsdesk, NewsdeskError, Settings
+from adapters.slack.responses import ResponseUrls
+from bot import Clock, CoreWorkers, Newsdesk, NewsdeskError, Settings
 
 __all__ = ["EVENTS_PATH", "SlackService", "api_base_url"]
 
@@ -59,8 +60,18 @@ class SlackService:
 
     platform = "slack"
 
-    def __init__(self, core: Newsdesk, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        core: Newsdesk,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        workers: CoreWorkers | None = None,
+    ) -> None:
         """Build the app from settings; nothing connects until :meth:`run`.
+
+        ``workers`` run the core's work (default: threads of this process); whoever made them
+        starts and closes them (``bot.serve`` does).
 
         Raises:
             NewsdeskError: no bot token, or HTTP mode without a signing secret.
@@ -76,10 +87,12 @@ class SlackService:
         self._token: SecretStr = settings.slack_bot_token
         self.api_url = api_base_url(settings.slack_api_url)
         self.inflight = InFlight()
+        self.responses = ResponseUrls()
         managers = Managers(ManagerPolicy.parse(settings.slack_subscription_managers))
         secret = settings.slack_signing_secret
+        desk = SlackDesk(workers or CoreWorkers(core), managers, self.inflight, self.responses)
         self.app = build_app(
-            SlackDesk(core, managers, self.inflight),
+            desk,
             self._client(retries=True),
             signing_secret=secret.get_secret_value() if secret else "",
         )
@@ -175,3 +188,4 @@ class SlackService:
     async def _drain(self) -> None:
         if not await self.inflight.drain(_DRAIN_SECONDS):
             log.warning("Slack: %d answers were still in progress at shutdown", self.inflight.count)
+        await self.responses.close()

@@ -1,8 +1,9 @@
 """`newsdesk run` with Slack and Discord configured: one process, one digest loop, both served.
 
-The real services run against their local fakes on 127.0.0.1 under ``bot.serve``; a due
-subscription in a Slack channel and one in a Discord channel are both delivered by the single
-delivery loop, and setting ``stop`` shuts everything down.
+The real services run against their local fakes on 127.0.0.1 under ``bot.serve``, sharing one
+answering worker process as ``newsdesk run`` does; a due subscription in a Slack channel and one
+in a Discord channel are both delivered by the single delivery loop, and setting ``stop`` shuts
+everything down, the worker last.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from adapters.discord import DiscordService
 from adapters.slack import SlackService
 from adapters.slack.harness import SIGNING_SECRET
 from adapters.slack.testing import FakeSlack
-from bot import Destination, PlatformService, build_newsdesk, serve
+from bot import CoreWorkers, Destination, PlatformService, build_newsdesk, serve
 from bot.store import MemoryStore, NewSubscription
 from tests.adapters.discord.conftest import discord_settings
 from tests.adapters.discord.fake_discord import FakeDiscord
@@ -51,20 +52,24 @@ async def test_slack_and_discord_in_one_process_share_one_digest_loop(
             slack_signing_secret=SecretStr(SIGNING_SECRET),
             slack_api_url=slack_fake.api_url,
             slack_http_port=0,
+            answer_processes=1,
         )
         core = build_newsdesk(settings, store=lambda: store)
+        workers = CoreWorkers(core, settings)
         services: list[PlatformService] = [
-            SlackService(core, settings),
-            DiscordService(core, settings, guild_ready_timeout=0.05),
+            SlackService(core, settings, workers=workers),
+            DiscordService(core, settings, guild_ready_timeout=0.05, workers=workers),
         ]
         stop = asyncio.Event()
-        running = asyncio.create_task(serve(core, services, settings, stop))
+        running = asyncio.create_task(serve(core, services, settings, stop, workers=workers))
 
         await slack_fake.wait_for(lambda: slack_fake.calls_to("chat.postMessage"), timeout=20)
         path = f"/channels/{CHANNEL_ID}/messages"
         await fake.wait_for("POST", path, timeout=20)
+        assert workers.in_processes
         stop.set()
         await asyncio.wait_for(running, timeout=20)
+        assert not workers.in_processes  # closed once the services had stopped
 
     [slack_post] = slack_fake.calls_to("chat.postMessage")
     assert slack_post.args["channel"] == "CSLACK"
