@@ -12,17 +12,23 @@ there stops the run). Bounded: N at most 100,000, C at most 500, each answer wai
 
 Usage::
 
-    python -m benchmarks.bot [-n 2000] [-c 50] [--timeout 10] [--time-limit 300] [--json]
+    python -m benchmarks.bot [-n 2000] [-c 50] [--timeout 10] [--time-limit 300]
+                             [--answer-processes 1] [--json]
+
+The bot is served as ``newsdesk run`` serves it, with ``--answer-processes`` answering worker
+processes (default 1, as ``NEWSDESK_ANSWER_PROCESSES``; 0 answers in threads of the serving
+process, the design measured before the workers, to compare).
 
 ``--json`` prints exactly one object: ``requests`` (N asked for), ``sent``, ``concurrency``,
 ``ack_p50_ms``, ``ack_p99_ms``, ``answer_p50_ms``, ``answer_p99_ms`` (null without a sample),
 ``throughput_rps`` (answers per second of the measured run), ``errors`` and ``error_kinds``
 (``ack_status``, ``ack_failed``, ``answer_timeout``, ``bad_answer``: see
 :func:`benchmarks.load.send_load`), ``wall_s``, ``bot_cpu_s`` (CPU seconds of the bot's process
-in the run, null where unknown), ``load_cpu_s`` (of this process), ``same_process``, ``cores``,
-``memory_gib`` and ``targets_met`` (``ack_p99_ms``, ``answer_p99_ms``, ``errors``: booleans).
-Without it, a Markdown table with the issue's targets marked met or not met. Progress goes to
-stderr. ``--same-process`` serves the bot in this process instead, to compare.
+and its answering workers in the run, null where unknown), ``load_cpu_s`` (of this process),
+``same_process``, ``answer_processes``, ``cores``, ``memory_gib`` and ``targets_met``
+(``ack_p99_ms``, ``answer_p99_ms``, ``errors``: booleans). Without it, a Markdown table with the
+issue's targets marked met or not met. Progress goes to stderr. ``--same-process`` serves the
+bot in this process instead, to compare.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.slack.testing import FakeSlack
-from benchmarks.load import ROOT, BotProcess, Sample, child_cpu_seconds, send_load, serve_bot
+from benchmarks.load import ROOT, BotProcess, Sample, send_load, serve_bot, tree_cpu_seconds
 from benchmarks.measure import percentile
 from bot import NewsdeskError
 
@@ -79,6 +85,7 @@ class RunSpec:
     time_limit: float = 300.0
     warmup: int = 20
     same_process: bool = False
+    answer_processes: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +172,7 @@ async def _measure(
 
 
 def _cpu(pid: int | None) -> float | None:
-    return None if pid is None else child_cpu_seconds(pid)
+    return None if pid is None else tree_cpu_seconds(pid)
 
 
 @asynccontextmanager
@@ -174,12 +181,15 @@ async def _bot(
 ) -> AsyncIterator[tuple[str, int | None]]:
     """Serve the bot (in a child process, or in this one); yield its address and process id."""
     if not spec.same_process:
-        async with BotProcess.start(api_url, data_dir) as child:
+        async with BotProcess.start(api_url, data_dir, spec.answer_processes) as child:
             yield child.address, child.process.pid
         return
     stop = asyncio.Event()
     ready: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-    task = asyncio.ensure_future(serve_bot(api_url, data_dir, stop, ready.set_result))
+    served = serve_bot(
+        api_url, data_dir, stop, ready.set_result, answer_processes=spec.answer_processes
+    )
+    task = asyncio.ensure_future(served)
     try:
         await asyncio.wait((task, ready), return_when=asyncio.FIRST_COMPLETED)
         if task.done():
@@ -211,6 +221,7 @@ def summarise(result: BotResult) -> dict[str, Any]:
         "bot_cpu_s": None if result.bot_cpu_s is None else _rounded(result.bot_cpu_s),
         "load_cpu_s": _rounded(result.load_cpu_s),
         "same_process": result.spec.same_process,
+        "answer_processes": result.spec.answer_processes,
         "cores": os.cpu_count(),
         "memory_gib": _memory_gib(),
     }
@@ -271,12 +282,20 @@ def text_report(figures: dict[str, Any]) -> str:
         "",
     ]
     bot_cpu, load_cpu, wall = figures["bot_cpu_s"], figures["load_cpu_s"], figures["wall_s"]
+    workers = figures["answer_processes"]
+    answering = (
+        f"{workers} answering worker process{'' if workers == 1 else 'es'}"
+        if workers
+        else "answering in threads"
+    )
     if figures["same_process"]:
-        sides = f"The bot and Slack's side shared this process: {load_cpu:.1f} s CPU."
+        sides = (
+            f"The bot ({answering}) shared this process with Slack's side: {load_cpu:.1f} s CPU."
+        )
     else:
         share = f" ({bot_cpu / wall:.0%} of a core)" if bot_cpu is not None and wall else ""
         used = "" if bot_cpu is None else f": {bot_cpu:.1f} s CPU{share}"
-        sides = f"The bot in its own process{used}; Slack's side {load_cpu:.1f} s CPU."
+        sides = f"The bot in its own process, {answering}{used}; Slack's side {load_cpu:.1f} s CPU."
     machine = f"Machine: {figures['cores']} cores, {figures['memory_gib']} GiB."
     lines.append(f"Wall {wall:.1f} s. {sides} {machine}")
     if figures["sent"] < figures["requests"]:
@@ -338,6 +357,13 @@ def _parser() -> argparse.ArgumentParser:
         help="serve the bot in this process, sharing its event loop and GIL with "
         "the load (to compare; the default gives the bot a process of its own)",
     )
+    parser.add_argument(
+        "--answer-processes",
+        type=_bounded(int, 0, 64),
+        default=1,
+        help="worker processes answering questions, as NEWSDESK_ANSWER_PROCESSES (default 1; "
+        "0 answers in threads of the serving process, to compare)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -352,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         time_limit=args.time_limit,
         warmup=args.warmup,
         same_process=args.same_process,
+        answer_processes=args.answer_processes,
     )
 
     def progress(line: str) -> None:

@@ -1,12 +1,14 @@
 """Both sides of the bot benchmark: the bot served alone, and Slack sending it ``/ask`` requests.
 
 The bot side (:func:`serve_bot`) builds the core over the seed archive in a temporary data folder
-and serves the real :class:`~adapters.slack.service.SlackService` in HTTP mode on an ephemeral
-port of 127.0.0.1, its Web API a :class:`~adapters.slack.testing.FakeSlack`. :class:`BotProcess`
-runs it in a child process of its own (``python -m benchmarks.load API_URL DATA_DIR``), so the
-bot has the interpreter, its GIL and its event loop to itself, as in production: the child
-prints ``ready <address>`` on stdout once listening, and stops cleanly, letting answers in
-progress finish, when its stdin closes (also when the parent dies).
+and serves it as ``newsdesk run`` does (``bot.serve``: the answering worker processes, the
+digest loop, the archive watch) with the real :class:`~adapters.slack.service.SlackService`
+in HTTP mode on an ephemeral port of 127.0.0.1, its Web API a
+:class:`~adapters.slack.testing.FakeSlack`. :class:`BotProcess` runs it in a child process
+of its own (``python -m benchmarks.load API_URL DATA_DIR ANSWER_PROCESSES``), so the bot has the
+interpreter, its GIL and its event loop to itself, as in production: the child prints
+``ready <address>`` on stdout once listening, and stops cleanly, letting answers in progress
+finish, when its stdin closes (also when the parent dies).
 
 Slack's side (:func:`send_load`) runs in the caller's process with the fake: ``concurrency``
 simulated users each send a correctly signed ``/ask`` form post with its own response URL, read
@@ -40,10 +42,10 @@ from adapters.slack.harness import SIGNING_SECRET
 from adapters.slack.payloads import signed_headers, slash_command
 from adapters.slack.service import SlackService
 from adapters.slack.testing import BOT_TOKEN, FakeSlack
-from bot import Settings, build_newsdesk
+from bot import CoreWorkers, Settings, build_newsdesk, serve
 from bot.settings import BUNDLED_SEEDS
 
-__all__ = ["Arrivals", "BotProcess", "Sample", "child_cpu_seconds", "send_load", "serve_bot"]
+__all__ = ["Arrivals", "BotProcess", "Sample", "send_load", "serve_bot", "tree_cpu_seconds"]
 
 ROOT = Path(__file__).resolve().parents[1]
 _FORM = "application/x-www-form-urlencoded"
@@ -59,15 +61,21 @@ Progress = Callable[[str], None]
 
 
 async def serve_bot(
-    api_url: str, data_dir: Path, stop: asyncio.Event, on_ready: Callable[[str], None]
+    api_url: str,
+    data_dir: Path,
+    stop: asyncio.Event,
+    on_ready: Callable[[str], None],
+    *,
+    answer_processes: int = 1,
 ) -> None:
-    """Serve the bot over the seed archive in HTTP mode until ``stop`` is set.
+    """Serve the bot over the seed archive in HTTP mode, as ``newsdesk run``, until ``stop``.
 
     Args:
         api_url: The fake Slack's Web API URL.
         data_dir: A folder for the index and the (unused) SQLite store.
         stop: Set to stop serving; answers in progress finish first.
         on_ready: Called with the URL of ``/slack/events`` once it is listening.
+        answer_processes: Worker processes answering questions (0: threads of this process).
     """
     settings = Settings(  # type: ignore[call-arg]  # no .env; every Slack setting given
         _env_file=None,
@@ -80,9 +88,12 @@ async def serve_bot(
         slack_http_port=0,
         slack_api_url=api_url,
         slack_subscription_managers="",
+        answer_processes=answer_processes,
     )
-    service = SlackService(build_newsdesk(settings), settings)
-    task = asyncio.ensure_future(service.run(stop))
+    core = build_newsdesk(settings)
+    workers = CoreWorkers(core, settings)
+    service = SlackService(core, settings, workers=workers)
+    task = asyncio.ensure_future(serve(core, [service], settings, stop, workers=workers))
     ready = asyncio.ensure_future(service.ready.wait())
     await asyncio.wait((task, ready), timeout=_START_SECONDS, return_when=asyncio.FIRST_COMPLETED)
     ready.cancel()
@@ -97,8 +108,8 @@ async def serve_bot(
 
 
 def _child(argv: Sequence[str]) -> int:
-    """Run the bot side in this process: ``API_URL DATA_DIR``; stop when stdin closes."""
-    api_url, data_dir = argv
+    """Run the bot side here: ``API_URL DATA_DIR ANSWER_PROCESSES``; stop when stdin closes."""
+    api_url, data_dir, answer_processes = argv
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     out = sys.stdout
     sys.stdout = sys.stderr  # stdout carries only the protocol lines
@@ -115,7 +126,9 @@ def _child(argv: Sequence[str]) -> int:
             loop.call_soon_threadsafe(stop.set)
 
         threading.Thread(target=watch_stdin, name="stdin-watch", daemon=True).start()
-        await serve_bot(api_url, Path(data_dir), stop, ready)
+        await serve_bot(
+            api_url, Path(data_dir), stop, ready, answer_processes=int(answer_processes)
+        )
 
     asyncio.run(run())
     return 0
@@ -130,7 +143,9 @@ class BotProcess:
 
     @classmethod
     @asynccontextmanager
-    async def start(cls, api_url: str, data_dir: Path) -> AsyncIterator[BotProcess]:
+    async def start(
+        cls, api_url: str, data_dir: Path, answer_processes: int
+    ) -> AsyncIterator[BotProcess]:
         """Start the child, wait until it listens, and stop it (gracefully, then by force)."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -138,6 +153,7 @@ class BotProcess:
             __name__,
             api_url,
             str(data_dir.resolve()),
+            str(answer_processes),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=ROOT,
@@ -178,13 +194,25 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
             await asyncio.wait_for(process.wait(), _STOP_SECONDS)
 
 
-def child_cpu_seconds(pid: int) -> float | None:
-    """Return the CPU time (user + system) a process has used, None where unknown (not Linux)."""
+def tree_cpu_seconds(pid: int) -> float | None:
+    """Return the CPU time (user + system) of a process and its live descendants (the answering
+    workers), None where unknown (not Linux)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rpartition(")")[2].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for child in _children(pid):
+        used += tree_cpu_seconds(child) or 0.0
+    return used
+
+
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children += [int(n) for n in (task / "children").read_text(encoding="ascii").split()]
+    return children
 
 
 # --- Slack's side ---------------------------------------------------------------------------

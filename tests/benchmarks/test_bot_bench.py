@@ -40,6 +40,7 @@ KEYS = {
     "bot_cpu_s",
     "load_cpu_s",
     "same_process",
+    "answer_processes",
     "cores",
     "memory_gib",
     "targets_met",
@@ -62,6 +63,8 @@ def test_json_run_at_the_smallest_size(capsys: pytest.CaptureFixture[str]) -> No
     assert figures["answer_p99_ms"] >= figures["answer_p50_ms"]
     assert figures["throughput_rps"] > 0
     assert figures["same_process"] is False
+    assert figures["answer_processes"] == 1  # served as `newsdesk run` serves it
+    assert figures["bot_cpu_s"] > 0
     assert figures["targets_met"]["errors"] is True
 
 
