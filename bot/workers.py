@@ -89,6 +89,7 @@ class CoreWorkers:
         """Stop the worker processes (call once the adapters have finished their answers)."""
         if self._restarting is not None:
             self._restarting.cancel()
+            await asyncio.gather(self._restarting, return_exceptions=True)
         pool, self._pool = self._pool, None
         if pool is not None:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
@@ -159,6 +160,9 @@ class CoreWorkers:
             await asyncio.gather(
                 *(loop.run_in_executor(pool, os.getpid) for _ in range(self.processes))
             )
+        except asyncio.CancelledError:  # closed while starting: leave no process behind
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
         except Exception as error:  # any failure: report it, keep answering
             pool.shutdown(wait=False, cancel_futures=True)
             logger.error(  # the worker printed its own traceback
@@ -186,7 +190,9 @@ def _open_core(settings: Settings, generation: int, log_level: int) -> None:
     """Open this worker's core from the saved index and warm it up (the pool's initializer)."""
     global _core, _generation  # noqa: PLW0603 -- one core per worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
-    logging.basicConfig(level=log_level, format="%(levelname)s [answering worker] %(message)s")
+    logging.basicConfig(
+        level=log_level, format="newsdesk (answering worker): %(levelname)s: %(message)s"
+    )
     _core = build_newsdesk(settings)
     _core.warm_up()
     _generation = generation

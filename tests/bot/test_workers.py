@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import multiprocessing
 import os
 import shutil
 import signal
@@ -137,6 +138,23 @@ async def test_a_dead_worker_is_replaced_and_its_question_still_answered(
     assert workers.in_processes
     assert pid not in worker_pids(workers)
     assert (await workers.ask(QUESTION)).answered
+
+
+async def test_closing_while_a_worker_is_replaced_leaves_no_process_behind(
+    core: Newsdesk, settings: Settings
+) -> None:
+    workers = CoreWorkers(core, settings)
+    await asyncio.wait_for(workers.start(), timeout=60)
+    [pid] = worker_pids(workers)
+    os.kill(pid, signal.SIGKILL)
+    assert (await workers.ask(QUESTION)).answered  # starts the replacement
+    await asyncio.wait_for(workers.close(), timeout=30)
+    assert not workers.in_processes
+    for _ in range(100):
+        if not multiprocessing.active_children():
+            break
+        await asyncio.sleep(0.1)
+    assert multiprocessing.active_children() == []
 
 
 async def test_workers_that_cannot_start_leave_questions_to_threads(
