@@ -205,8 +205,9 @@ def _current_core(generation: int) -> Newsdesk:
     if _core is None:
         raise RuntimeError("the answering worker has no core; _open_core did not run")
     if generation != _generation:
-        _core.archive.reload_if_changed()
-        _generation = generation
+        _core.archive.reload_if_changed()  # a failure is logged; the old copy answers meanwhile
+        if not _core.archive.changed():  # current now; after a failure, retry at the next question
+            _generation = generation
     return _core
 
 

@@ -17,6 +17,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot import Newsdesk, Reply, Settings, build_newsdesk
+from bot import workers as workers_module
 from bot.store import Destination, MemoryStore
 from bot.subscriptions import RequestContext
 from bot.workers import CoreWorkers, worker_settings
@@ -197,3 +198,29 @@ def test_workers_get_no_secrets(tmp_path: Path) -> None:
     assert cleaned.discord_token is None
     assert cleaned.articles_dir == settings.articles_dir
     assert "Zq" not in repr(cleaned.model_dump())
+
+
+def test_a_worker_retries_a_failed_reopen_at_the_next_question(
+    core: Newsdesk, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside a worker (run here): a reopen that fails once is tried again, not forgotten."""
+    attempts: list[int] = []
+    reopen = core.archive._reopen
+    assert reopen is not None
+
+    def flaky() -> Any:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OSError("the index is being replaced by another process")
+        return reopen()
+
+    monkeypatch.setattr(core.archive, "_reopen", flaky)
+    monkeypatch.setattr(workers_module, "_core", core)
+    monkeypatch.setattr(workers_module, "_generation", 0)
+    (articles / "005_quark.md").write_text(QUARKBYTE, encoding="utf-8")
+    question = "Wie viel Geld sammelte Quarkbyte ein?"
+    assert not workers_module._ask(1, question).answered  # the reopen failed: the old copy
+    assert workers_module._ask(1, question).answered  # tried again, and current
+    assert len(attempts) == 2
+    workers_module._ask(1, question)
+    assert len(attempts) == 2  # current: no more reopening
