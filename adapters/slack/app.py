@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.inbound import SlackQuestion, TtlCache, from_mrkdwn, to_question
@@ -183,6 +184,24 @@ class SlackDesk:
         return RequestContext(Destination("slack", channel), user=user, may_manage=may_manage)
 
 
+class _TokenUnusedNotice(logging.Filter):
+    """Drops Bolt's "`token` will be unused" warning, which would mislead whoever configured us.
+
+    Bolt reads ``SLACK_BOT_TOKEN`` from the environment by itself and warns that it will not use
+    it when given a client; our client carries that very token (settings read the same variable).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every other record."""
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _quiet_token_notice() -> None:
+    bolt = logging.getLogger(f"slack_bolt.{AsyncApp.__name__}")  # Bolt's own logger name
+    if not any(isinstance(f, _TokenUnusedNotice) for f in bolt.filters):
+        bolt.addFilter(_TokenUnusedNotice())
+
+
 def build_app(desk: SlackDesk, client: AsyncWebClient, *, signing_secret: str) -> AsyncApp:
     """The Bolt app with the desk's listeners; ``client`` talks to the configured Web API.
 
@@ -190,6 +209,7 @@ def build_app(desk: SlackDesk, client: AsyncWebClient, *, signing_secret: str) -
     (its work continues in a task), so Bolt runs it inline (``process_before_response``) and
     answers Slack as soon as it returns, instead of polling for the ``ack()`` every 10 ms.
     """
+    _quiet_token_notice()
     app = AsyncApp(
         name="newsdesk",
         client=client,

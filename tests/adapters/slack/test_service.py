@@ -43,6 +43,18 @@ def test_a_missing_bot_token_is_a_clear_sentence(core: Newsdesk, seed_settings: 
         SlackService(core, seed_settings)
 
 
+def test_a_bot_token_in_the_environment_starts_without_a_misleading_warning(
+    core: Newsdesk, seed_settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-bot-token")  # Bolt reads it itself too
+    settings = slack_settings(seed_settings, slack_app_token=SecretStr("xapp-1"))
+    with caplog.at_level(logging.WARNING):
+        SlackService(core, settings)
+        logging.getLogger("slack_bolt.AsyncApp").warning("another Bolt warning")
+    assert "will be unused" not in caplog.text
+    assert "another Bolt warning" in caplog.text  # only that one notice is dropped
+
+
 def test_every_client_uses_the_configured_api_url_with_its_slash(
     core: Newsdesk, seed_settings: Settings
 ) -> None:
