@@ -11,18 +11,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlencode
 
+import aiohttp
 from pydantic import SecretStr
 
 from adapters.discord import DiscordService
 from adapters.slack import SlackService
 from adapters.slack.harness import SIGNING_SECRET
+from adapters.slack.payloads import signed_headers, slash_command
 from adapters.slack.testing import FakeSlack
 from bot import CoreWorkers, Destination, PlatformService, build_newsdesk, serve
 from bot.store import MemoryStore, NewSubscription
 from tests.adapters.discord.conftest import discord_settings
 from tests.adapters.discord.fake_discord import FakeDiscord
-from tests.adapters.discord.fake_payloads import CHANNEL_ID
+from tests.adapters.discord.fake_payloads import APP_ID, CHANNEL_ID, message
+
+QUESTION = "Wie viel bot Musk für OpenAI?"
+FORM = "application/x-www-form-urlencoded"
 
 
 def due(destination: Destination) -> NewSubscription:
@@ -67,14 +73,36 @@ async def test_slack_and_discord_in_one_process_share_one_digest_loop(
         path = f"/channels/{CHANNEL_ID}/messages"
         await fake.wait_for("POST", path, timeout=20)
         assert workers.in_processes
+
+        # a question on each platform, answered by the shared worker process
+        discord_service = services[1]
+        assert isinstance(discord_service, DiscordService)
+        await asyncio.wait_for(discord_service.client.ready.wait(), timeout=10)
+        await fake.push("MESSAGE_CREATE", message(f"<@{APP_ID}> {QUESTION}", mentions_bot=True))
+        fields = slash_command("/ask", QUESTION, response_url=slack_fake.response_url("ask"))
+        body = urlencode(fields)
+        headers = {"Content-Type": FORM, **signed_headers(SIGNING_SECRET, body, content_type=FORM)}
+        assert isinstance(services[0], SlackService)
+        assert services[0].address is not None
+        address = services[0].address
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(address, data=body, headers=headers) as acked,
+        ):
+            assert acked.status == 200
+        await slack_fake.wait_for(lambda: slack_fake.responses_to("ask"), timeout=20)
+        [*_, discord_answer] = await fake.wait_for("POST", path, count=2, timeout=20)
         stop.set()
         await asyncio.wait_for(running, timeout=20)
         assert not workers.in_processes  # closed once the services had stopped
 
     [slack_post] = slack_fake.calls_to("chat.postMessage")
     assert slack_post.args["channel"] == "CSLACK"
-    [discord_post] = fake.requests("POST", path)
+    [discord_post, discord_answer] = fake.requests("POST", path)
     assert discord_post.json["allowed_mentions"] == {"parse": []}
+    assert "97,4 Milliarden USD" in discord_answer.json["embeds"][0]["description"]
+    [slack_answer] = slack_fake.responses_to("ask")
+    assert "97,4 Milliarden USD" in slack_answer["text"]
     for destination in (Destination("slack", "CSLACK"), Destination("discord", str(CHANNEL_ID))):
         assert len(store.sent_articles(destination)) == 5  # 3 shown + 2 older, recorded once
     assert all(s.last_error is None and s.last_run for s in store.subscriptions())
