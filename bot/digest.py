@@ -92,6 +92,28 @@ def topic_scores(knowledge: KnowledgeBase, topic: str, *, floor: float) -> dict[
     return scores
 
 
+_TRIMMED = " ,;:–—-"  # what knowledge.metadata.shorten strips before its "…"
+
+
+def continue_after_title(title: str, summary: tuple[str, ...]) -> tuple[str, ...]:
+    """The summary without repeating its title.
+
+    A headline-less article's title is its opening sentence, shortened with "…"
+    (:func:`knowledge.metadata.derive_title`). When the summary opens with that sentence, it
+    continues after the title ("…gestaltet, hat Microsoft …") instead of saying it twice; a
+    title that is the whole first sentence drops that sentence, unless nothing else is left.
+    """
+    if not summary:
+        return summary
+    first = " ".join(summary[0].split())
+    if title.endswith("…") and (stem := title[:-1]) and first.startswith(stem):
+        if rest := first[len(stem) :].lstrip(_TRIMMED):
+            return (f"…{rest}", *summary[1:])
+    elif first == title and len(summary) > 1:
+        return summary[1:]
+    return summary
+
+
 class ArchiveDigests:
     """Composes digests from the current archive (it may change while the bot runs)."""
 
@@ -108,13 +130,8 @@ class ArchiveDigests:
         self.policy = policy or DigestPolicy()
 
     def _item(self, knowledge: KnowledgeBase, article: Article) -> DigestItem:
-        return DigestItem(
-            article.id,
-            article.title,
-            article.source,
-            article.published,
-            knowledge.summary(article.id),
-        )
+        summary = continue_after_title(article.title, knowledge.summary(article.id))
+        return DigestItem(article.id, article.title, article.source, article.published, summary)
 
     def latest(self, topic: str | None = None, *, since: dt.date | None = None) -> Digest:
         """The newest articles (or the most relevant to ``topic``), for ``digest now``."""
