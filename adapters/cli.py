@@ -22,14 +22,18 @@ from typing import TextIO
 from adapters.console.render import to_json, to_terminal
 from adapters.console.shell import run_shell
 from bot import (
+    AnswerSetError,
     CoreWorkers,
+    EvalFileError,
     Newsdesk,
     NewsdeskError,
     PlatformService,
     Runtime,
     Settings,
     build_newsdesk,
+    evaluate_answers,
     evaluate_retrieval,
+    load_answer_set,
     load_settings,
     serve,
 )
@@ -85,8 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
         "invite", help="print the invite URL with exactly the scopes and permissions needed"
     )
 
-    evaluate = commands.add_parser("eval", help="measure retrieval quality on a SQuAD file")
-    evaluate.add_argument("file", type=Path, help="a SQuAD-format JSON file")
+    evaluate = commands.add_parser(
+        "eval", help="measure retrieval on a SQuAD file, or answers on an answer set"
+    )
+    evaluate.add_argument("file", type=Path, nargs="?", help="a SQuAD-format JSON file")
+    evaluate.add_argument(
+        "--answers",
+        type=Path,
+        metavar="FILE",
+        help="ask an answer set's questions of the archive (e.g. tests/data/answers_dev.json)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -146,7 +158,7 @@ def main(
     try:
         settings = settings or load_settings()
         if args.command == "eval":
-            return _eval(args.file, settings, as_json=args.json, out=stdout, progress=progress)
+            return _eval_command(args, settings, out=stdout, err=stderr, progress=progress)
         if args.command == "discord":
             return _discord_invite(settings, stdout)
         quiet_progress = progress if args.command == "index" or args.verbose else None
@@ -270,6 +282,53 @@ def _eval(
         f"  {result.qps:,.0f} queries/s ({time.perf_counter() - started:.1f} s in all)\n"
     )
     return 0
+
+
+def _eval_command(
+    args: argparse.Namespace, settings: Settings, *, out: TextIO, err: TextIO, progress: _Progress
+) -> int:
+    if args.answers is not None:
+        core = build_newsdesk(settings)
+        return _eval_answers(args.answers, core, as_json=args.json, out=out)
+    if args.file is None:
+        err.write(
+            "newsdesk: eval needs a SQuAD file or --answers FILE, e.g. "
+            "newsdesk eval --answers tests/data/answers_dev.json\n"
+        )
+        return 2
+    return _eval(args.file, settings, as_json=args.json, out=out, progress=progress)
+
+
+def _eval_answers(file: Path, core: Newsdesk, *, as_json: bool, out: TextIO) -> int:
+    try:
+        answer_set = load_answer_set(file)
+    except OSError as error:
+        raise EvalFileError(f"Cannot read {file}: {error.strerror or error}.") from None
+    except AnswerSetError as error:
+        raise EvalFileError(f"{file} is not an answer set: {error}") from None
+    report = evaluate_answers((*answer_set.answerable, *answer_set.offtopic), core.ask)
+    if as_json:
+        out.write(json.dumps(report.as_json(), ensure_ascii=False) + "\n")
+        return 0
+    out.write(f"{file.name}: {len(report.outcomes)} questions\n")
+    out.write(f"{'':12} {'asked':>5} {'article':>8} {'fact':>6} {'off':>4} {'abstain':>8}\n")
+    rows = [("all", report.overall), *sorted(report.by_language.items())]
+    rows += sorted(report.by_kind.items())
+    for name, tally in rows:
+        figures = tally.as_json()
+        out.write(
+            f"{name:12} {tally.answerable:5} {_percent(figures['right_article_first']):>8} "
+            f"{_percent(figures['fact_in_answer']):>6} {tally.offtopic:4} "
+            f"{_percent(figures['offtopic_abstained']):>8}\n"
+        )
+    for outcome in report.misses:
+        what = "answered" if outcome.answered else "abstained"
+        out.write(f"  miss ({what}) {outcome.case.id}: {outcome.case.question}\n")
+    return 0
+
+
+def _percent(share: float | int | None) -> str:
+    return "-" if share is None else f"{100 * share:.1f}%"
 
 
 if __name__ == "__main__":  # pragma: no cover

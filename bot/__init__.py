@@ -3,6 +3,7 @@
 Adapters import from here only (``from bot import ...``); this is the core's public surface.
 """
 
+from bot.answer_eval import AnswerReport, AnswerSetError, evaluate_answers, load_answer_set
 from bot.answers import AnswerPolicy
 from bot.core import CONSOLE, Newsdesk
 from bot.delivery import Clock, Poster, PostError, SystemClock
@@ -32,6 +33,8 @@ __all__ = [
     "ENGLISH",
     "GERMAN",
     "AnswerPolicy",
+    "AnswerReport",
+    "AnswerSetError",
     "ArchiveError",
     "Clock",
     "CoreWorkers",
@@ -61,8 +64,10 @@ __all__ = [
     "cut_at_sentence",
     "defuse_mass_mentions",
     "digest_reply",
+    "evaluate_answers",
     "evaluate_retrieval",
     "fit_spans",
+    "load_answer_set",
     "load_settings",
     "phrasebook",
     "serve",

@@ -11,14 +11,9 @@ from knowledge.bm25 import Bm25Params, ImpactMatrix
 from knowledge.compounds import CompoundParams, Decompounder
 from knowledge.evaluation import EvalResult, EvalSet, SquadFormatError, evaluate, load_squad
 from knowledge.index import Hit, QueryTerm, QueryTerms, SearchIndex
-from knowledge.matching import (
-    Query,
-    TermMatch,
-    coverage,
-    find_matches,
-    parse_query,
-    relevance,
-)
+from knowledge.languages import Language, detect_language
+from knowledge.matching import TermMatch, coverage, find_matches, relevance
+from knowledge.query import Correction, Query, QueryReader
 from knowledge.summaries import summarize
 from knowledge.text import Passage, split_passages, split_sentences
 
@@ -29,6 +24,7 @@ __all__ = [
     "ArticleLoad",
     "Bm25Params",
     "CompoundParams",
+    "Correction",
     "Decompounder",
     "EvalResult",
     "EvalSet",
@@ -36,9 +32,11 @@ __all__ = [
     "Hit",
     "ImpactMatrix",
     "KnowledgeBase",
+    "Language",
     "Passage",
     "PassageHit",
     "Query",
+    "QueryReader",
     "QueryTerm",
     "QueryTerms",
     "SearchIndex",
@@ -47,11 +45,11 @@ __all__ = [
     "TermMatch",
     "Word",
     "coverage",
+    "detect_language",
     "evaluate",
     "find_matches",
     "load_articles",
     "load_squad",
-    "parse_query",
     "relevance",
     "split_passages",
     "split_sentences",

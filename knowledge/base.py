@@ -17,7 +17,9 @@ from knowledge.analysis import Analyzer, GermanAnalyzer
 from knowledge.articles import Article, SkippedFile, load_articles
 from knowledge.bm25 import Bm25Params
 from knowledge.index import SearchIndex
-from knowledge.matching import Query, TermMatch, find_matches, parse_query
+from knowledge.languages import Language, language_shares
+from knowledge.matching import TermMatch, find_matches
+from knowledge.query import Query, QueryReader
 from knowledge.summaries import summarize
 from knowledge.text import Passage, split_passages
 
@@ -63,6 +65,7 @@ class KnowledgeBase:
         for passage in self.passages:
             self._passages_of.setdefault(passage.article_id, []).append(passage)
         self._summaries: dict[str, tuple[str, ...]] = {}
+        self._reader: QueryReader | None = None
 
     @classmethod
     def build(
@@ -153,13 +156,26 @@ class KnowledgeBase:
             )
         return self._summaries[article_id]
 
+    @property
+    def languages(self) -> dict[Language, float]:
+        """Share of the archive's passages in each language (from a sample)."""
+        return self.reader.languages
+
+    @property
+    def reader(self) -> QueryReader:
+        """The question reader of this archive (made at the first question)."""
+        if self._reader is None:
+            shares = language_shares([p.text for p in self.passages])
+            self._reader = QueryReader(self.index, languages=shares)
+        return self._reader
+
     def parse_query(self, text: str) -> Query:
-        """Analyse a question into weighted words; unseen words weigh the rarest term's idf."""
-        return parse_query(text, self.index, unseen_weight=self.index.max_idf())
+        """Analyse a question: its language, content words and their alternatives."""
+        return self.reader.read(text)
 
     def search(self, query: Query, k: int = 10) -> list[PassageHit]:
         """The ``k`` best passages for the query, best first (only those with a positive score)."""
-        hits = self.index.search(query.terms, k)
+        hits = self.index.search(query.groups, k)
         return [
             PassageHit(self.passages[h.doc], self._by_id[self.passages[h.doc].article_id], h.score)
             for h in hits

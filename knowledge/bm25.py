@@ -264,6 +264,33 @@ class ImpactMatrix:
                 np.add.at(scores, self.indices[start:end], weights)
         return scores
 
+    def document_frequency(self, term: str) -> int:
+        """Return how many documents contain the term (0 when none)."""
+        row = self._rows.get(term)
+        return 0 if row is None else int(self.indptr[row + 1] - self.indptr[row])
+
+    def scores_any(self, groups: Iterable[Sequence[str]]) -> FloatArray:
+        """Return BM25 scores where each group of alternative terms counts once per document.
+
+        A group of one term adds exactly what :meth:`scores` adds for it (repeated groups count
+        once per occurrence); a group of several adds, per document, the largest weight of its
+        terms there: a slot satisfied by any alternative is satisfied once.
+        """
+        counted = Counter(tuple(group) for group in groups)
+        singles = [term for group, n in counted.items() if len(group) == 1 for term in group * n]
+        scores = self.scores(singles)
+        for group, count in counted.items():
+            rows = [r for t in group if len(group) > 1 and (r := self._rows.get(t)) is not None]
+            if not rows:
+                continue
+            docs = np.concatenate([self.indices[self.indptr[r] : self.indptr[r + 1]] for r in rows])
+            weights = np.concatenate([self.data[self.indptr[r] : self.indptr[r + 1]] for r in rows])
+            order = np.lexsort((-weights, docs))
+            docs, weights = docs[order], weights[order]
+            first = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+            np.add.at(scores, docs[first], weights[first] * count)
+        return scores
+
 
 class _RowNumbers(dict[str, int]):
     """Row number of each term; looking up an unseen term gives it the next row."""

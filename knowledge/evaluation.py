@@ -21,6 +21,8 @@ from knowledge.analysis import Analyzer
 from knowledge.bm25 import DEFAULT_BM25, Bm25Params
 from knowledge.compounds import DEFAULT_COMPOUNDS, CompoundParams
 from knowledge.index import DEFAULT_COMPOUND_WEIGHT, SearchIndex
+from knowledge.languages import language_shares
+from knowledge.query import QueryReader
 
 __all__ = [
     "EvalQuestion",
@@ -161,12 +163,17 @@ def reciprocal_rank(ranking: Sequence[int], relevant: int, cutoff: int = 10) -> 
 def evaluate_index(
     index: SearchIndex, eval_set: EvalSet, progress: Progress | None = None
 ) -> EvalResult:
-    """Query a built index with every question of the set and measure the ranking."""
+    """Query a built index with every question of the set and measure the ranking.
+
+    Questions are read as ``ask`` reads them (:class:`knowledge.query.QueryReader`: language,
+    stopwords and filler, spelling corrections, translations where the contexts need them).
+    """
+    reader = QueryReader(index, languages=language_shares(eval_set.contexts))
     rr = hits_1 = hits_5 = 0.0
     total = len(eval_set.questions)
     started = time.perf_counter()
     for i, query in enumerate(eval_set.questions):
-        ranking = [hit.doc for hit in index.search(query.question, k=10)]
+        ranking = [hit.doc for hit in index.search(reader.read(query.question).groups, k=10)]
         rr += reciprocal_rank(ranking, query.relevant)
         hits_1 += query.relevant in ranking[:1]
         hits_5 += query.relevant in ranking[:5]

@@ -43,6 +43,7 @@ __all__ = [
     "QueryTerm",
     "QueryTerms",
     "SearchIndex",
+    "TermGroups",
     "top_k",
 ]
 
@@ -104,6 +105,19 @@ class QueryTerms:
     def unknown(self) -> tuple[str, ...]:
         """Surfaces of the query words no passage matches in either field."""
         return tuple(t.word.surface for t in self.terms if not t.known)
+
+
+@dataclass(frozen=True, slots=True)
+class TermGroups:
+    """A query as groups of alternative terms per field: each group scores its best term.
+
+    Attributes:
+        main: One group per query word occurrence, scored in the main field.
+        compound: The groups scored in the compound field (each word's group and its parts).
+    """
+
+    main: tuple[tuple[str, ...], ...]
+    compound: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,18 +293,24 @@ class SearchIndex:
         """Return the compound-field terms of any text (e.g. a sentence) for this index."""
         return compound_terms(self.analyzer.words(text), self.decompounder, self.analyzer)
 
-    def field_scores(self, query: str | QueryTerms) -> FieldScores:
+    def field_scores(self, query: str | QueryTerms | TermGroups) -> FieldScores:
         """Return the main and compound scores of every document."""
+        if isinstance(query, TermGroups):
+            return FieldScores(
+                self.main.scores_any(query.main),
+                self.compound.scores_any(query.compound),
+                self.compound_weight,
+            )
         terms = self.analyze_query(query) if isinstance(query, str) else query
         return FieldScores(
             self.main.scores(terms.main), self.compound.scores(terms.compound), self.compound_weight
         )
 
-    def scores(self, query: str | QueryTerms) -> npt.NDArray[np.float64]:
+    def scores(self, query: str | QueryTerms | TermGroups) -> npt.NDArray[np.float64]:
         """Return the combined score of every document (float64, length ``n_docs``)."""
         return self.field_scores(query).total
 
-    def search(self, query: str | QueryTerms, k: int = 10) -> list[Hit]:
+    def search(self, query: str | QueryTerms | TermGroups, k: int = 10) -> list[Hit]:
         """Return up to ``k`` documents with a positive score, best first, ties by index."""
         return top_k(self.scores(query), k)
 

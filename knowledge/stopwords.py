@@ -1,7 +1,8 @@
-"""German stopwords: the Snowball list, plus the question words a chat user types.
+"""Stopwords: the Snowball German and English lists, question words and chat filler.
 
-The Snowball German stop word list is reproduced from the Snowball project
-(https://snowballstem.org/algorithms/german/stop.txt), distributed under the BSD license:
+The Snowball German and English stop word lists are reproduced from the Snowball project
+(https://snowballstem.org/algorithms/german/stop.txt and .../english/stop.txt), distributed under
+the BSD license:
 
     Copyright (c) 2001, Dr Martin Porter
     Copyright (c) 2002, Richard Boulton
@@ -29,13 +30,23 @@ The Snowball German stop word list is reproduced from the Snowball project
     TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE OF THIS
     SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 
-Both lists hold lower-case words as written; the analyzer compares them after case folding
-(so ``daß`` also stops ``dass``).
+All lists hold lower-case words as written; the analyzer compares them after case folding
+(so ``daß`` also stops ``dass``). The document analyzer uses :data:`GERMAN_STOPWORDS`; questions
+are read with their own language's list plus that language's chat filler (``hey, kann mir wer
+sagen ...``, ``quick q: does anyone know ...``), see :mod:`knowledge.languages`.
 """
 
 from __future__ import annotations
 
-__all__ = ["GERMAN_QUESTION_WORDS", "GERMAN_STOPWORDS", "SNOWBALL_GERMAN_STOPWORDS"]
+__all__ = [
+    "ENGLISH_CHAT_FILLER",
+    "ENGLISH_STOPWORDS",
+    "GERMAN_CHAT_FILLER",
+    "GERMAN_QUESTION_WORDS",
+    "GERMAN_STOPWORDS",
+    "SNOWBALL_ENGLISH_STOPWORDS",
+    "SNOWBALL_GERMAN_STOPWORDS",
+]
 
 _SNOWBALL_GERMAN = """
     aber alle allem allen aller alles als also am an ander andere anderem anderen anderer
@@ -69,3 +80,47 @@ GERMAN_QUESTION_WORDS: frozenset[str] = frozenset(_QUESTION_WORDS.split())
 
 GERMAN_STOPWORDS: frozenset[str] = SNOWBALL_GERMAN_STOPWORDS | GERMAN_QUESTION_WORDS
 """The default list of :class:`knowledge.analysis.GermanAnalyzer`."""
+
+_SNOWBALL_ENGLISH = """
+    i me my myself we us our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what which
+    who whom this that these those am is are was were be been being have has had having do
+    does did doing would should could ought i'm you're he's she's it's we're they're i've
+    you've we've they've i'd you'd he'd she'd we'd they'd i'll you'll he'll she'll we'll
+    they'll isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't
+    wouldn't shan't shouldn't can't cannot couldn't mustn't let's that's who's what's here's
+    there's when's where's why's how's a an the and but if or because as until while of at by
+    for with about against between into through during before after above below to from up
+    down in out on off over under again further then once here there when where why how all
+    any both each few more most other some such no nor not only own same so than too very
+"""
+
+SNOWBALL_ENGLISH_STOPWORDS: frozenset[str] = frozenset(_SNOWBALL_ENGLISH.split())
+"""The Snowball English stop word list (BSD license, see the module docstring)."""
+
+_ENGLISH_EXTRA = """
+    can will may might must shall also just whose yet ever s t d ll m re ve
+"""
+
+ENGLISH_STOPWORDS: frozenset[str] = SNOWBALL_ENGLISH_STOPWORDS | frozenset(_ENGLISH_EXTRA.split())
+"""Stopwords of English questions: the Snowball list, modal verbs and contraction pieces."""
+
+_GERMAN_FILLER = """
+    hey hi hallo moin servus huhu hej leute kollegen jemand jemanden irgendwer
+    irgendjemand weiß weiss weißt weisst wisst sag sagen erzähl erzählen erklär bitte danke
+    dank vielen merci thx kurz kurze kurzer frage fragen mal eigentlich eben halt ja genau
+    nochmal überhaupt grad gerade gibt gibts gibt's ok okay hm hmm äh ähm übrigens
+    lg gern gerne newsdesk bot infos info ahnung
+"""
+
+GERMAN_CHAT_FILLER: frozenset[str] = frozenset(_GERMAN_FILLER.split())
+"""Words of German chat phrasing that carry no topic (``hey, weiß jemand ...``)."""
+
+_ENGLISH_FILLER = """
+    hey hi hello yo folks guys anyone anybody someone somebody know knows tell quick question
+    q please pls plz thanks thank thx ty wondering curious remind btw lol ok okay um uh hmm
+    newsdesk bot idea clue info
+"""
+
+ENGLISH_CHAT_FILLER: frozenset[str] = frozenset(_ENGLISH_FILLER.split())
+"""Words of English chat phrasing that carry no topic (``quick q: does anyone know ...``)."""
