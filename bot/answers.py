@@ -2,21 +2,25 @@
 
 Method:
 
-1. **Relevance.** The question's words are weighted by idf (a word the archive has never seen
-   weighs the most). A passage's *coverage* is the share of that weight its words match (exact
-   stems count fully, compound parts half). When no top passage reaches ``min_relevance``, the bot
-   says it found nothing rather than quoting a random passage. The threshold is calibrated in
-   ``docs/RELEVANCE.md``.
-2. **Sentences.** Every sentence of the top passages that matches the question is scored by its
-   own coverage blended with its passage's (``context_weight``: a sentence whose surroundings
-   also cover the question answers it better), scaled by its passage's BM25 score relative to
-   the best. A question that asks for an amount ("wie viel",
-   "wie hoch") or a time ("wann", "seit wann") expects one: sentences holding a number, or a date
-   or year, score ``answer_type_bonus`` times more. News articles put their main fact first (the
-   inverted pyramid): sentences of an article's opening passage score ``lead_bonus`` times more.
-   The best sentence is taken, and up to two more that score at least ``follow_ratio`` of it,
-   best first. Candidates come from up to ``candidate_passages`` hits scoring at least
-   ``candidate_floor`` of the best.
+1. **Relevance.** The question's slots (:mod:`knowledge.query`: each content word with its
+   spelling correction and translations) are weighted by specificity; a passage's relevance is
+   the share of that weight its words satisfy (exact stems count fully, compound parts in
+   part). When no top passage reaches ``min_relevance``, the bot says it found nothing rather
+   than quoting a random passage. The threshold is calibrated in ``docs/RELEVANCE.md``.
+2. **Sentences.** Only :func:`answer_sentences` are quoted: no site boilerplate, table rows,
+   captions or rhetorical questions, and a list lead-in ending in ``:`` comes with its items.
+   Each that matches the question is scored by its own coverage blended with its passage's
+   (``context_weight``: a sentence whose surroundings also cover the question answers it
+   better), scaled by its passage's BM25 score relative to the best. A question that asks for
+   an amount ("wie viel", "how much"), a time ("wann", "when") or a cause ("warum", "why")
+   expects one: sentences holding a number, a date or year, or a cause ("weil", "um … zu",
+   "because") score ``answer_type_bonus`` times more. News articles put their main fact first
+   (the inverted pyramid): sentences of an article's opening passage score ``lead_bonus``
+   times more. The best sentence is taken, and up to two more that score at least
+   ``follow_ratio`` of it, best first; a sentence of another article only when that article's
+   passage covers the question by itself, and the same sentence (syndicated news) only once.
+   Candidates come from up to ``candidate_passages`` hits scoring at least ``candidate_floor``
+   of the best.
 3. **Citations.** Each sentence cites its article; articles are numbered in the order the answer
    cites them (so the best sentence's article is [1]), one source entry per article, showing the
    article's best passage and its score.
@@ -39,10 +43,26 @@ from bot.replies import (
     defuse_mass_mentions,
     paragraph,
 )
-from knowledge import PassageHit, Query, TermMatch, coverage
+from knowledge import (
+    Passage,
+    PassageHit,
+    Query,
+    TermMatch,
+    coverage,
+    is_boilerplate,
+    is_caption,
+    is_table_row,
+)
 from knowledge import relevance as coverage_of
 
-__all__ = ["AnswerPolicy", "compose_answer", "emphasise", "expected_answer_type", "relevance"]
+__all__ = [
+    "AnswerPolicy",
+    "answer_sentences",
+    "compose_answer",
+    "emphasise",
+    "expected_answer_type",
+    "relevance",
+]
 
 Matcher = Callable[[str, Query], list[TermMatch]]
 
@@ -62,13 +82,20 @@ class AnswerPolicy:
     context_weight: float = 0.5
 
 
-AnswerType = Literal["amount", "time"]
+AnswerType = Literal["amount", "time", "cause"]
 
 _ASKS_AMOUNT = re.compile(
     r"(?i)\b(wie ?viele?|wieviel\w*|wie (hoch|teuer|gro(ß|ss)|lange|alt|stark)|welche[nrms]? "
     r"(betrag|summe|preis|anteil|bewertung)|how (much|many|high|long))\b"
 )
-_ASKS_TIME = re.compile(r"(?i)\b(wann|seit wann|bis wann|in welchem jahr|an welchem tag|when)\b")
+_ASKS_TIME = re.compile(
+    r"(?i)\b(wann|seit wann|bis wann|in welchem jahr|an welchem tag|when|what year|which year)\b"
+)
+_ASKS_CAUSE = re.compile(r"(?i)\b(warum|weshalb|wieso|weswegen|why|how come)\b")
+_HAS_CAUSE = re.compile(
+    r"(?i)\b(weil|denn|deshalb|daher|darum|deswegen|wegen|aufgrund|infolge|damit|sodass|"
+    r"um\b.{1,80}?\bzu|grund|ursache|ziel|because|due to|since|so that|in order to|reason)\b"
+)
 _MONTHS = "januar|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember"
 _HAS_AMOUNT = re.compile(r"\d")
 _HAS_TIME = re.compile(
@@ -78,7 +105,9 @@ _HAS_TIME = re.compile(
 
 
 def expected_answer_type(question: str) -> AnswerType | None:
-    """What a question asks for: an amount, a time, or nothing in particular."""
+    """What a question asks for: an amount, a time, a cause, or nothing in particular."""
+    if _ASKS_CAUSE.search(question):
+        return "cause"
     if _ASKS_TIME.search(question):
         return "time"
     if _ASKS_AMOUNT.search(question):
@@ -91,7 +120,48 @@ def _fits(sentence: str, answer_type: AnswerType | None) -> bool:
         return bool(_HAS_AMOUNT.search(sentence))
     if answer_type == "time":
         return bool(_HAS_TIME.search(sentence))
+    if answer_type == "cause":
+        return bool(_HAS_CAUSE.search(sentence))
     return False
+
+
+_LIST_ITEM_SEPARATOR = " • "
+_NORMAL = re.compile(r"\W+")
+
+
+def answer_sentences(passage: Passage) -> list[str]:
+    """The sentences of a passage that may be quoted as an answer.
+
+    Site boilerplate (a passage whose heading speaks as the site), table rows, captions,
+    questions and fragments of fewer than four words never answer. A list lead-in ending in
+    ``:`` is quoted with the items that follow it in the passage (``… umfassen: • Trail: … •
+    Oumi: …``); without items it says nothing and is left out.
+    """
+    if is_boilerplate(passage):
+        return []
+    sentences = passage.sentences
+    found: list[str] = []
+    for i, sentence in enumerate(sentences):
+        text = sentence.strip()
+        if text.endswith(":"):
+            items = [s.strip() for s in sentences[i + 1 :] if not s.strip().endswith(":")]
+            if items:
+                found.append(text + _LIST_ITEM_SEPARATOR + _LIST_ITEM_SEPARATOR.join(items))
+            continue
+        if (
+            len(text.split()) < 4
+            or is_table_row(text)
+            or is_caption(text)
+            or text.rstrip("\"'“”«»‹›’)]").endswith("?")
+        ):
+            continue
+        found.append(text)
+    return found
+
+
+def _normal(sentence: str) -> str:
+    """A sentence reduced to its words, to spot the same sentence in two articles."""
+    return _NORMAL.sub(" ", sentence.casefold()).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +202,10 @@ def _candidates(
         if hit.passage.ordinal == 0:
             rank_factor *= policy.lead_bonus
         context = coverage(query, matcher(hit.passage.text, query))
-        for sentence in hit.passage.sentences:
-            if sentence in seen or len(sentence.split()) < 4:
+        for sentence in answer_sentences(hit.passage):
+            if _normal(sentence) in seen:
                 continue
-            seen.add(sentence)
+            seen.add(_normal(sentence))
             matches = tuple(matcher(sentence, query))
             own = coverage(query, matches)
             score = (
@@ -149,15 +219,29 @@ def _candidates(
     return found
 
 
-def _choose(found: list[_Candidate], policy: AnswerPolicy) -> list[_Candidate]:
+def _choose(
+    query: Query, found: list[_Candidate], matcher: Matcher, policy: AnswerPolicy
+) -> list[_Candidate]:
+    """The best sentence and up to two more that score at least ``follow_ratio`` of it.
+
+    A sentence from another article joins only when its passage covers the question on its
+    own (relevance at least ``min_relevance``): a second source must be about the question.
+    """
     chosen = found[:1]
     length = len(found[0].text)
+    covering: dict[str, bool] = {found[0].hit.article.id: True}
     for candidate in found[1:]:
         if len(chosen) == policy.max_sentences:
             break
         if candidate.score < policy.follow_ratio * found[0].score:
             break
         if length + len(candidate.text) > policy.max_chars:
+            continue
+        article = candidate.hit.article.id
+        if article not in covering:
+            own = coverage_of(query, matcher(candidate.hit.passage.text, query))
+            covering[article] = own >= policy.min_relevance
+        if not covering[article]:
             continue
         chosen.append(candidate)
         length += len(candidate.text)
@@ -199,7 +283,7 @@ def compose_answer(
     found = _candidates(query, hits, matcher, policy)
     if not found:
         return no_answer
-    chosen = _choose(found, policy)
+    chosen = _choose(query, found, matcher, policy)
 
     # number articles in the order the answer cites them; each source shows its best passage
     order = list(dict.fromkeys(c.hit.article.id for c in chosen))

@@ -24,7 +24,7 @@ from bot.commands import (
     ListSources,
     parse_command,
 )
-from bot.phrases import Phrasebook
+from bot.phrases import Phrasebook, phrasebook
 from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
 from bot.store import Destination, require_vote
@@ -109,7 +109,7 @@ class Newsdesk:
     def _ask(self, question: str) -> Reply:
         phrases = self.phrases
         clean = clean_question(question, max_chars=self.max_question_chars)
-        notices = (
+        notices: tuple[str, ...] = (
             (phrases.shortened.format(length=clean.original_length, limit=self.max_question_chars),)
             if clean.shortened
             else ()
@@ -125,6 +125,9 @@ class Newsdesk:
                 return _problem(phrases.no_words)
             shown = ", ".join(dict.fromkeys(query.stopwords))
             return _problem(phrases.only_stopwords.format(words=shown))
+        if query.corrections:
+            words = ", ".join(dict.fromkeys(c.meant for c in query.corrections))
+            notices += (phrasebook(query.language).corrected.format(words=words),)
         reply = compose_answer(
             query,
             knowledge.search(query, k=10),

@@ -25,6 +25,7 @@ class Phrasebook:
     no_words: str
     only_stopwords: str
     shortened: str
+    corrected: str
     no_answer: str
     empty_archive: str
     sources_heading: str
@@ -97,6 +98,7 @@ GERMAN = Phrasebook(
     shortened=(
         "Deine Nachricht war {length} Zeichen lang; ich habe nur die ersten {limit} gelesen."
     ),
+    corrected="Meintest du {words}? Ich habe danach gesucht.",
     no_answer=(
         "Dazu habe ich in den {count} Artikeln des Archivs nichts Passendes gefunden. "
         "Versuch es mit anderen Stichwörtern, etwa Firmen, Personen oder Produkten, "
@@ -194,6 +196,7 @@ ENGLISH = Phrasebook(
         f"{EXAMPLE_QUESTION}"
     ),
     shortened="Your message was {length} characters long; I read only the first {limit}.",
+    corrected="Showing results for {words}.",
     no_answer=(
         "I found nothing relevant to that in the archive's {count} articles. "
         "Try other keywords such as companies, people or products, "

@@ -14,7 +14,7 @@ from knowledge.index import Hit, QueryTerm, QueryTerms, SearchIndex
 from knowledge.languages import Language, detect_language
 from knowledge.matching import TermMatch, coverage, find_matches, relevance
 from knowledge.query import Correction, Query, QueryReader
-from knowledge.summaries import summarize
+from knowledge.summaries import is_boilerplate, is_caption, is_table_row, summarize
 from knowledge.text import Passage, split_passages, split_sentences
 
 __all__ = [
@@ -48,6 +48,9 @@ __all__ = [
     "detect_language",
     "evaluate",
     "find_matches",
+    "is_boilerplate",
+    "is_caption",
+    "is_table_row",
     "load_articles",
     "load_squad",
     "relevance",

@@ -47,7 +47,14 @@ from dataclasses import dataclass
 from knowledge.analysis import Analyzer
 from knowledge.text import Passage
 
-__all__ = ["SUMMARY_HEADINGS", "is_summary_heading", "summarize"]
+__all__ = [
+    "SUMMARY_HEADINGS",
+    "is_boilerplate",
+    "is_caption",
+    "is_summary_heading",
+    "is_table_row",
+    "summarize",
+]
 
 #: Headings (case folded) of a section in which the author summarises the article.
 SUMMARY_HEADINGS: frozenset[str] = frozenset(
@@ -182,7 +189,7 @@ def _candidates(passages: Sequence[Passage], analyzer: Analyzer) -> list[_Senten
     every: list[_Sentence] = []
     kept: list[_Sentence] = []
     for passage in passages:
-        boilerplate = passage.heading is not None and _in_own_voice(passage.heading)
+        boilerplate = is_boilerplate(passage)
         for text in passage.sentences:
             if not text.strip():
                 continue
@@ -193,14 +200,29 @@ def _candidates(passages: Sequence[Passage], analyzer: Analyzer) -> list[_Senten
     return kept or every
 
 
+def is_boilerplate(passage: Passage) -> bool:
+    """Whether a passage is the site speaking (its heading in the writer's own voice)."""
+    return passage.heading is not None and _in_own_voice(passage.heading)
+
+
+def is_table_row(text: str) -> bool:
+    """Whether a sentence is a row of a Markdown-style table (``a | b | c``)."""
+    return " | " in text or text.count("|") >= 2
+
+
+def is_caption(text: str) -> bool:
+    """Whether a sentence is an image caption or credit (``Foto: NBC News``)."""
+    return bool(_CAPTION.match(text))
+
+
 def _is_statement(text: str) -> bool:
     """Whether a sentence reports something: no table row, caption, fragment, question or call."""
     ending = text.rstrip().rstrip(_CLOSERS).rstrip()
     return not (
-        " | " in text
+        is_table_row(text)
         or len(text.split()) < MIN_WORDS
         or not ending.endswith((".", "…"))
-        or _CAPTION.match(text)
+        or is_caption(text)
         or _in_own_voice(text)
     )
 
