@@ -164,3 +164,16 @@ def test_from_arrays_checks_order_only_within_rows() -> None:
         broken = {**arrays, "indices": np.array(bad, dtype=np.int32)}
         with pytest.raises(ValueError, match="ascend"):
             ImpactMatrix.from_arrays(["a", "b", "c"], broken, n_docs=4, params=Bm25Params())
+
+
+def test_scores_any_counts_a_group_of_alternatives_once_per_document() -> None:
+    docs = [["a", "b", "x"], ["a", "y"], ["b", "z"], ["w"], ["v"], ["u"]]
+    matrix = ImpactMatrix.build(docs, Bm25Params())
+    single = matrix.scores(["a"])
+    both = matrix.scores_any([("a", "b")])
+    assert both[0] == pytest.approx(max(single[0], matrix.scores(["b"])[0]))
+    assert both[1] == pytest.approx(single[1])
+    assert both[2] == pytest.approx(matrix.scores(["b"])[2])
+    assert both[3] == 0.0
+    assert np.array_equal(matrix.scores_any([("a",), ("a",)]), matrix.scores(["a", "a"]))
+    assert np.array_equal(matrix.scores_any([("a", "q")]), single)  # unknown alternatives add 0

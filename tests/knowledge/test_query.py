@@ -1,0 +1,104 @@
+"""Reading questions: language, filler, possessives, slots with corrections and translations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot import Newsdesk
+from knowledge import GermanAnalyzer, KnowledgeBase, QueryReader, SearchIndex
+from knowledge.glossary import Glossary
+
+DOCS = [
+    "Microsoft hat Mustafa Suleyman eingestellt, um die KI-Abteilung zu leiten.",
+    "Anthropic streitet mit dem Pentagon über Nutzungsbeschränkungen.",
+    "Mozilla finanziert ein Bündnis aus Startups und Entwicklern.",
+    "Das Wetter in Berlin war heute sonnig und warm.",
+]
+GLOSSARY = Glossary([(["lead", "leads", "leading"], ["führen", "leiten"]), (["ai"], ["KI"])])
+
+
+@pytest.fixture(scope="module")
+def reader() -> QueryReader:
+    index = SearchIndex.build(DOCS, GermanAnalyzer())
+    return QueryReader(index, languages={"de": 1.0, "en": 0.0}, glossary=GLOSSARY)
+
+
+def _slots(reader: QueryReader, text: str) -> dict[str, list[str]]:
+    query = reader.read(text)
+    return {s.word.word.surface: [a.surface for a in s.alternatives] for s in query.slots}
+
+
+def test_english_function_words_and_chat_filler_are_not_content(reader: QueryReader) -> None:
+    query = reader.read("hey, does anyone know who leads Microsoft's AI team?")
+    assert query.language == "en"
+    assert [s.word.word.surface for s in query.slots] == ["leads", "microsoft", "ai", "team"]
+    assert {"hey", "does", "anyone", "know", "who"} <= set(query.stopwords)
+
+
+def test_german_chat_phrasing_is_filler(reader: QueryReader) -> None:
+    query = reader.read("hey, kann mir wer sagen, wen Microsoft eingestellt hat?")
+    assert query.language == "de"
+    assert [s.word.word.surface for s in query.slots] == ["microsoft", "eingestellt"]
+
+
+def test_a_possessive_matches_the_name(reader: QueryReader) -> None:
+    (slot,) = reader.read("Anthropic's").slots
+    assert slot.word.word.surface == "anthropic"
+    assert slot.word.known
+
+
+def test_a_misspelt_name_gets_its_correction_as_an_alternative(reader: QueryReader) -> None:
+    query = reader.read("Was macht Antrhopic?")
+    assert _slots(reader, "Was macht Antrhopic?")["antrhopic"] == ["antrhopic", "anthropic"]
+    assert [(c.typed, c.meant) for c in query.corrections] == [("Antrhopic", "Anthropic")]
+    assert query.slots[-1].known
+
+
+def test_translations_are_added_only_when_the_archive_has_the_other_language(
+    reader: QueryReader,
+) -> None:
+    english = _slots(reader, "Who leads the AI team?")
+    assert english["leads"] == ["leads", "leiten"]  # "führen" is unknown to the index
+    assert english["ai"] == ["ai", "ki"]
+    german = QueryReader(reader.index, languages={"de": 1.0}, glossary=GLOSSARY)
+    assert german.read("Wer leitet das Team?").slots[0].alternatives[1:] == ()
+
+
+def test_a_translation_reaches_inflected_forms_in_the_vocabulary() -> None:
+    index = SearchIndex.build(
+        ["Er führte das Team.", "Sie kaufen Aktien.", "Nichts."], GermanAnalyzer()
+    )
+    reader = QueryReader(index, languages={"en": 0.0, "de": 1.0}, glossary=GLOSSARY)
+    (slot,) = [s for s in reader.read("who leads").slots if s.word.word.surface == "leads"]
+    translation = slot.alternatives[1]
+    assert translation.surface == "führen"
+    assert translation.terms == {index.analyzer.term("führte")}
+
+
+def test_an_unknown_word_without_alternatives_weighs_more_for_relevance(
+    reader: QueryReader,
+) -> None:
+    query = reader.read("Wie viel verdient Zalando mit Mozilla?")
+    surfaces = [s.word.word.surface for s in query.slots]
+    weights = dict(zip(surfaces, query.relevance_weights, strict=True))
+    # "Zalando": unseen and capitalised inside the question: four times its specificity
+    assert weights["zalando"] > 3 * weights["mozilla"]
+
+
+def test_each_slot_scores_its_best_alternative_once(reader: QueryReader) -> None:
+    query = reader.read("Who leads the AI department?")
+    groups = query.groups
+    assert all(len(set(group)) == len(group) for group in groups.main)
+    scores = reader.index.scores(groups)
+    assert int(np.argmax(scores)) == 0
+
+
+def test_german_questions_search_exactly_as_before(core: Newsdesk) -> None:
+    """Without corrections or translations the slots reproduce the plain term query."""
+    kb: KnowledgeBase = core.knowledge
+    question = "Wie viel hat Microsoft seit 2019 in OpenAI investiert?"
+    query = kb.parse_query(question)
+    assert all(len(slot.alternatives) == 1 for slot in query.slots)
+    plain = kb.index.scores(kb.index.analyze_query(question))
+    assert np.array_equal(kb.index.scores(query.groups), plain)
