@@ -37,7 +37,7 @@ ANSWER_SET = {
         },
     ],
     "offtopic": [
-        {"id": "o-1", "question": "Wie wird das Wetter morgen?", "language": "de", "kind": "weather"}
+        {"id": "o-1", "question": "Wird es morgen regnen?", "language": "de", "kind": "weather"}
     ],
 }
 
