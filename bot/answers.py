@@ -310,6 +310,7 @@ def compose_answer(
             published=best[article_id].article.published,
             passage=best[article_id].passage.text,
             score=round(best[article_id].score, 6),
+            url=best[article_id].article.url,
         )
         for article_id in order
     )

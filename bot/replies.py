@@ -140,8 +140,11 @@ class Source:
     published: dt.date | None
     passage: str
     score: float
+    url: str | None = None
 
     def __post_init__(self) -> None:
+        if self.url is not None:
+            object.__setattr__(self, "url", defuse_mass_mentions(self.url))
         for name in ("title", "passage"):
             object.__setattr__(self, name, defuse_mass_mentions(getattr(self, name)))
         if self.publisher is not None:

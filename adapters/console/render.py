@@ -40,6 +40,8 @@ def to_terminal(reply: Reply, phrases: Phrasebook, *, color: bool = False) -> st
         for source in reply.sources:
             lines.append(f"  [{source.number}] {source.title}")
             lines.append(f"      {dim}{phrases.source_details(source)}{reset}")
+            if source.url:
+                lines.append(f"      {source.url}")
         blocks.append("\n".join(lines))
     blocks.extend(f"{dim}({notice}){reset}" for notice in reply.notices)
     return "\n\n".join(blocks)
@@ -49,8 +51,8 @@ def to_json(reply: Reply) -> dict[str, Any]:
     """The fixed JSON shape of ``newsdesk ask --json``.
 
     ``{"answered": bool, "text": str, "sources": [{"article", "title", "source", "published",
-    "passage", "score"}]}``, sources best first. Notices (such as a shortened question) are part
-    of ``text`` so that nothing said to the person is lost.
+    "passage", "score", "url"}]}``, sources best first. Notices (such as a shortened question)
+    are part of ``text`` so that nothing said to the person is lost.
     """
     return {
         "answered": reply.answered,
@@ -63,6 +65,7 @@ def to_json(reply: Reply) -> dict[str, Any]:
                 "published": source.published.isoformat() if source.published else None,
                 "passage": source.passage,
                 "score": source.score,
+                "url": source.url,
             }
             for source in reply.sources
         ],

@@ -13,6 +13,7 @@ import pytest
 
 from adapters.cli import main
 from bot import Settings
+from tests.bot.test_answer_rules import ARTICLES
 from tests.conftest import SEEDS, make_settings
 
 
@@ -42,7 +43,8 @@ def test_ask_json_has_exactly_the_fixed_shape(seed_settings: Settings) -> None:
     assert isinstance(reply["text"], str)
     assert "$1.4 billion" in reply["text"]
     first = reply["sources"][0]
-    assert set(first) == {"article", "title", "source", "published", "passage", "score"}
+    assert set(first) == {"article", "title", "source", "published", "passage", "score", "url"}
+    assert first["url"] is None  # the seeds are plain text without front matter
     assert first["article"] == "000_26a8121a7ae71e0a"
     assert first["source"] == "Creati.ai"
     assert first["published"] == "2026-01-27"
@@ -262,3 +264,18 @@ def test_discord_invite_without_a_token_says_what_to_set(tmp_path: Path) -> None
     done = run_installed(["discord", "invite"], tmp_path)
     assert done.returncode == 1
     assert "DISCORD_TOKEN" in done.stderr
+
+
+def test_a_source_with_a_url_carries_it_in_json_and_text(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for name, text in ARTICLES.items():  # one of them has url front matter
+        (articles / name).write_text(text, "utf-8")
+    settings = make_settings(tmp_path / "data", articles_dir=articles)
+    question = "Für wie viele Haushalte liefert der Windpark Nordsee Strom?"
+    status, out, _ = run(["ask", "--json", question], settings)
+    assert status == 0
+    first = json.loads(out)["sources"][0]
+    assert first["url"] == "https://example.org/wind"
+    status, out, _ = run(["ask", question], settings)
+    assert "https://example.org/wind" in out
