@@ -22,18 +22,15 @@ from typing import TextIO
 from adapters.console.render import to_json, to_terminal
 from adapters.console.shell import run_shell
 from bot import (
-    AnswerSetError,
     CoreWorkers,
-    EvalFileError,
     Newsdesk,
     NewsdeskError,
     PlatformService,
     Runtime,
     Settings,
     build_newsdesk,
-    evaluate_answers,
+    evaluate_answer_file,
     evaluate_retrieval,
-    load_answer_set,
     load_settings,
     serve,
 )
@@ -97,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--answers",
         type=Path,
         metavar="FILE",
-        help="ask an answer set's questions of the archive (e.g. tests/data/answers_dev.json)",
+        help="ask an answer set's questions of the archive (e.g. tests/data/answers_heldout.json)",
     )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
@@ -293,20 +290,14 @@ def _eval_command(
     if args.file is None:
         err.write(
             "newsdesk: eval needs a SQuAD file or --answers FILE, e.g. "
-            "newsdesk eval --answers tests/data/answers_dev.json\n"
+            "newsdesk eval --answers tests/data/answers_heldout.json\n"
         )
         return 2
     return _eval(args.file, settings, as_json=args.json, out=out, progress=progress)
 
 
 def _eval_answers(file: Path, core: Newsdesk, *, as_json: bool, out: TextIO) -> int:
-    try:
-        answer_set = load_answer_set(file)
-    except OSError as error:
-        raise EvalFileError(f"Cannot read {file}: {error.strerror or error}.") from None
-    except AnswerSetError as error:
-        raise EvalFileError(f"{file} is not an answer set: {error}") from None
-    report = evaluate_answers((*answer_set.answerable, *answer_set.offtopic), core.ask)
+    report = evaluate_answer_file(file, core)
     if as_json:
         out.write(json.dumps(report.as_json(), ensure_ascii=False) + "\n")
         return 0

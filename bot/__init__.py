@@ -25,7 +25,7 @@ from bot.runtime import PlatformService, Runtime, serve
 from bot.settings import Settings, load_settings
 from bot.store import Destination, Store, StoreError
 from bot.subscriptions import RequestContext
-from bot.wiring import build_newsdesk, evaluate_retrieval
+from bot.wiring import build_newsdesk, evaluate_answer_file, evaluate_retrieval
 from bot.workers import CoreWorkers
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "cut_at_sentence",
     "defuse_mass_mentions",
     "digest_reply",
+    "evaluate_answer_file",
     "evaluate_answers",
     "evaluate_retrieval",
     "fit_spans",

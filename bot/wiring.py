@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.answer_eval import AnswerReport, AnswerSetError, evaluate_answers, load_answer_set
 from bot.answers import AnswerPolicy
 from bot.archive import Archive
 from bot.core import Newsdesk
@@ -115,6 +116,21 @@ def build_newsdesk(
         policy=AnswerPolicy(min_relevance=settings.min_relevance),
         desk=desk,
     )
+
+
+def evaluate_answer_file(path: Path, core: Newsdesk) -> AnswerReport:
+    """Ask every question of an answer set (``tests/data/answers_*.json``) and tally the answers.
+
+    Raises:
+        EvalFileError: the file is missing, unreadable or not an answer set.
+    """
+    try:
+        answer_set = load_answer_set(path)
+    except OSError as error:
+        raise EvalFileError(f"Cannot read {path}: {error.strerror or error}.") from None
+    except AnswerSetError as error:
+        raise EvalFileError(f"{path} is not an answer set: {error}") from None
+    return evaluate_answers((*answer_set.answerable, *answer_set.offtopic), core.ask)
 
 
 def evaluate_retrieval(

@@ -17,7 +17,7 @@ from knowledge.analysis import Analyzer, GermanAnalyzer
 from knowledge.articles import Article, SkippedFile, load_articles
 from knowledge.bm25 import Bm25Params
 from knowledge.index import SearchIndex
-from knowledge.languages import Language, language_shares
+from knowledge.languages import language_shares
 from knowledge.matching import TermMatch, find_matches
 from knowledge.query import Query, QueryReader
 from knowledge.summaries import summarize
@@ -155,11 +155,6 @@ class KnowledgeBase:
                 self.passages_of(article_id), self.index.analyzer, self.index.idf
             )
         return self._summaries[article_id]
-
-    @property
-    def languages(self) -> dict[Language, float]:
-        """Share of the archive's passages in each language (from a sample)."""
-        return self.reader.languages
 
     @property
     def reader(self) -> QueryReader:
