@@ -20,6 +20,7 @@ from bot.replies import (
     Source,
     Span,
     defuse_mass_mentions,
+    link_target,
 )
 from bot.runtime import PlatformService, Runtime, serve
 from bot.settings import Settings, load_settings
@@ -68,6 +69,7 @@ __all__ = [
     "evaluate_answers",
     "evaluate_retrieval",
     "fit_spans",
+    "link_target",
     "load_answer_set",
     "load_settings",
     "phrasebook",

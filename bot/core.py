@@ -168,15 +168,12 @@ class Newsdesk:
         return Reply.info(intro, *(f"• {line}" for line in self.phrases.help_lines))
 
     def list_sources(self) -> Reply:
-        """The indexed articles: title, then publisher, date and id."""
+        """The indexed articles: title, then publisher and date."""
         articles = self.knowledge.articles
         lines = [self.phrases.sources_intro.format(count=len(articles))]
         for article in articles:
-            publisher = article.source or self.phrases.no_publisher
-            lines.append(
-                f"• {article.title} ({publisher} · {self.phrases.date(article.published)} · "
-                f"{article.id})"
-            )
+            details = self.phrases.details(article.source, article.published)
+            lines.append(f"• {article.title} ({details})" if details else f"• {article.title}")
         return Reply.info(*lines)
 
     def greeting(self) -> str:

@@ -131,7 +131,9 @@ class ArchiveDigests:
 
     def _item(self, knowledge: KnowledgeBase, article: Article) -> DigestItem:
         summary = continue_after_title(article.title, knowledge.summary(article.id))
-        return DigestItem(article.id, article.title, article.source, article.published, summary)
+        return DigestItem(
+            article.id, article.title, article.source, article.published, summary, article.url
+        )
 
     def latest(self, topic: str | None = None, *, since: dt.date | None = None) -> Digest:
         """The newest articles (or the most relevant to ``topic``), for ``digest now``."""
@@ -186,9 +188,13 @@ def digest_reply(digest: Digest, phrases: Phrasebook) -> Reply:
     )
     paragraphs: list[Paragraph] = [paragraph(Span(heading, "emphasis"))]
     for item in digest.items:
-        details = f"{item.publisher or phrases.no_publisher} · {phrases.date(item.published)}"
+        details = phrases.details(item.publisher, item.published)
         paragraphs.append(
-            paragraph(Span(item.title, "emphasis"), f" ({details})\n", " ".join(item.summary))
+            paragraph(
+                Span(item.title, "emphasis"),
+                f" ({details})\n" if details else "\n",
+                " ".join(item.summary),
+            )
         )
     if digest.more:
         titles = "; ".join(title for _, title in digest.more)

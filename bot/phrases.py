@@ -29,8 +29,7 @@ class Phrasebook:
     no_answer: str
     empty_archive: str
     sources_heading: str
-    no_publisher: str
-    no_date: str
+    read_article: str
     date_format: str
     help_intro: str
     help_lines: tuple[str, ...]
@@ -67,18 +66,22 @@ class Phrasebook:
     posted_by: str
     moment_format: str
 
-    def date(self, value: dt.date | None) -> str:
-        """Format a publication date, or say that there is none."""
-        return value.strftime(self.date_format) if value else self.no_date
+    def date(self, value: dt.date) -> str:
+        """Format a publication date."""
+        return value.strftime(self.date_format)
 
     def moment(self, when: dt.datetime) -> str:
         """Format a point in time as the reader's clock shows it: ``Mo 23.11.2026 09:30``."""
         return when.strftime(self.moment_format.format(weekday=self.weekdays[when.weekday()]))
 
+    def details(self, publisher: str | None, published: dt.date | None) -> str:
+        """Publisher and date, whichever are known: ``Creati.ai · 27.01.2026`` (or ``""``)."""
+        parts = (publisher, self.date(published) if published else None)
+        return " · ".join(part for part in parts if part)
+
     def source_details(self, source: Source) -> str:
-        """Publisher, date and article id of a source: ``Creati.ai · 27.01.2026 · 000_…``."""
-        publisher = source.publisher or self.no_publisher
-        return f"{publisher} · {self.date(source.published)} · {source.article_id}"
+        """A source's publisher and date, whichever are known (never its article id)."""
+        return self.details(source.publisher, source.published)
 
 
 GERMAN = Phrasebook(
@@ -109,8 +112,7 @@ GERMAN = Phrasebook(
         "und frag dann noch einmal."
     ),
     sources_heading="Quellen",
-    no_publisher="ohne Herausgeber",
-    no_date="ohne Datum",
+    read_article="Zum Artikel",
     date_format="%d.%m.%Y",
     help_intro="Ich beantworte Fragen aus dem Nachrichtenarchiv ({count} Artikel).",
     help_lines=(
@@ -206,8 +208,7 @@ ENGLISH = Phrasebook(
         "The archive has no articles yet. Put .txt or .md files in {directory} and ask again."
     ),
     sources_heading="Sources",
-    no_publisher="no publisher",
-    no_date="no date",
+    read_article="Read the article",
     date_format="%Y-%m-%d",
     help_intro="I answer questions from the news archive ({count} articles).",
     help_lines=(

@@ -25,6 +25,7 @@ __all__ = [
     "Span",
     "SpanStyle",
     "defuse_mass_mentions",
+    "link_target",
     "paragraph",
     "plain",
 ]
@@ -48,6 +49,22 @@ def defuse_mass_mentions(text: str) -> str:
         return f"{match.group(1)}\u200b{match.group(2)}"
 
     return _MASS_MENTION.sub(_defuse, text)
+
+
+_LINKABLE = re.compile(r"https?://[^\s<>|()\[\]\"'`\\]+", re.IGNORECASE)
+
+
+def link_target(url: str | None) -> str | None:
+    """``url`` when it is safe to put behind a link in chat markup, else ``None``.
+
+    Only plain ``http(s)`` addresses qualify; an address with a space, quote, bracket, pipe or
+    angle bracket (which would break out of Slack's ``<url|title>`` or Discord's ``[title](url)``)
+    is dropped rather than mended, and the source is shown without a link.
+    """
+    if url is None:
+        return None
+    url = url.strip()
+    return url if _LINKABLE.fullmatch(url) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +95,10 @@ class DigestItem:
     publisher: str | None
     published: dt.date | None
     summary: tuple[str, ...]
+    url: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "url", link_target(self.url))
         object.__setattr__(self, "title", defuse_mass_mentions(self.title))
         object.__setattr__(self, "summary", tuple(map(defuse_mass_mentions, self.summary)))
         if self.publisher is not None:
@@ -143,8 +162,7 @@ class Source:
     url: str | None = None
 
     def __post_init__(self) -> None:
-        if self.url is not None:
-            object.__setattr__(self, "url", defuse_mass_mentions(self.url))
+        object.__setattr__(self, "url", link_target(self.url))
         for name in ("title", "passage"):
             object.__setattr__(self, name, defuse_mass_mentions(getattr(self, name)))
         if self.publisher is not None:

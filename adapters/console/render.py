@@ -39,7 +39,8 @@ def to_terminal(reply: Reply, phrases: Phrasebook, *, color: bool = False) -> st
         lines = [f"{phrases.sources_heading}:"]
         for source in reply.sources:
             lines.append(f"  [{source.number}] {source.title}")
-            lines.append(f"      {dim}{phrases.source_details(source)}{reset}")
+            if details := phrases.source_details(source):
+                lines.append(f"      {dim}{details}{reset}")
             if source.url:
                 lines.append(f"      {source.url}")
         blocks.append("\n".join(lines))

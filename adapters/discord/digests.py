@@ -1,8 +1,8 @@
 """Digests as Discord embeds: a heading, one field per article, and the "more"/"older" lines.
 
-Each article is a field (its title; publisher and date, then its summary). The space of one
-message (6000 characters across embeds) is shared out among the articles, so a digest of twenty
-long articles still fits: summaries are cut at a sentence, never mid-markup.
+Each article is a field (its title; a link to it, publisher and date, then its summary). The space
+of one message (6000 characters across embeds) is shared out among the articles, so a digest of
+twenty long articles still fits: summaries are cut at a sentence, never mid-markup.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from adapters.discord.markdown import (
     FIELD_VALUE_LIMIT,
     TITLE_LIMIT,
     fit_text,
+    link,
 )
-from bot import Digest, Phrasebook
+from bot import Digest, DigestItem, Phrasebook
 
 __all__ = ["digest_embed"]
 
@@ -52,10 +53,19 @@ def digest_embed(digest: Digest, phrases: Phrasebook, *, footer: str) -> discord
     for index, item in enumerate(items):
         share = room // (len(items) - index)
         name = fit_text(item.title, min(FIELD_NAME_LIMIT, share // 3)) or "\u200b"
-        details = f"{item.publisher or phrases.no_publisher} · {phrases.date(item.published)}"
-        text = "\n".join((details, " ".join(item.summary))).strip()
-        value = fit_text(text, min(FIELD_VALUE_LIMIT, share - len(name))) or "\u200b"
+        value = _item_value(item, phrases, min(FIELD_VALUE_LIMIT, share - len(name)))
         room -= len(name) + len(value)
         embed.add_field(name=name, value=value, inline=False)
     embed.set_footer(text=footer)
     return embed
+
+
+def _item_value(item: DigestItem, phrases: Phrasebook, budget: int) -> str:
+    """``[Zum Artikel](url) · Publisher · Date``, then the summary, within ``budget``."""
+    read = link(item.url, phrases.read_article) if item.url else ""
+    if len(read) > budget // 2:  # a long address would crowd out the summary: no link
+        read = ""
+    details = fit_text(phrases.details(item.publisher, item.published), budget // 4)
+    head = " · ".join(part for part in (read, details) if part)
+    summary = fit_text(" ".join(item.summary), budget - len(head) - 1)
+    return "\n".join(part for part in (head, summary) if part) or "\u200b"

@@ -27,6 +27,7 @@ __all__ = [
     "fit_markdown",
     "fit_text",
     "flatten",
+    "link",
     "to_markdown",
 ]
 
@@ -41,12 +42,25 @@ FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000  # title, description, field names and values, footer: all embeds
 
 _BREAK = Span("\n\n")
+_BRACKET = re.compile(r"(?<!\\)([\[\]])")  # not yet escaped by escape_markdown
 _MASS = re.compile(r"(?i)(everyone|here|channel)\b")
 
 
 def escape(text: str) -> str:
     """Escape Discord markdown in untrusted text (links stay clickable)."""
     return discord.utils.escape_markdown(text)
+
+
+def link(url: str | None, label: str, *, preview: bool = True) -> str:
+    """``[label](url)`` with the label escaped (brackets too); the escaped label without ``url``.
+
+    ``url`` must come through :func:`bot.link_target` (no brackets, parentheses or spaces).
+    ``preview=False`` writes ``(<url>)``, which keeps Discord from unfurling it under a message.
+    """
+    text = _BRACKET.sub(r"\\\1", escape(label))
+    if not url:
+        return text
+    return f"[{text}](<{url}>)" if not preview else f"[{text}]({url})"
 
 
 def to_markdown(span: Span) -> str:

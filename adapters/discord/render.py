@@ -1,10 +1,10 @@
 """Translate the core's replies out to Discord: ``to_discord(reply, phrases)``, a pure function.
 
 A reply becomes one embed: the answer as the description (query terms bold, citations `` [n]``),
-the numbered sources as fields (title; publisher, date and article id), a colour for the kind of
-reply, the question as the title and any notices in the footer. A digest renders as an embed of
-its own (:mod:`adapters.discord.digests`). Where the bot may not embed links, the same reply
-renders as plain content instead.
+the numbered sources as fields (title; a link to the article, publisher and date), a colour for
+the kind of reply, the question as the title and any notices in the footer. A digest renders as an
+embed of its own (:mod:`adapters.discord.digests`). Where the bot may not embed links, the same
+reply renders as plain content instead.
 
 Everything fits Discord's limits (see :mod:`adapters.discord.markdown`): an answer too long for
 them is cut at a sentence and says so (the phrasebook's ``shortened_reply``), never rejected.
@@ -30,8 +30,9 @@ from adapters.discord.markdown import (
     fit_markdown,
     fit_text,
     flatten,
+    link,
 )
-from bot import Phrasebook, Reply, ReplyKind, Source
+from bot import Phrasebook, Reply, ReplyKind, Source, cut_at_sentence
 
 __all__ = ["BRAND", "COLOURS", "DiscordMessage", "to_discord"]
 
@@ -100,11 +101,16 @@ def _embed(reply: Reply, phrases: Phrasebook) -> discord.Embed:
 def _source_fields(
     sources: tuple[Source, ...], phrases: Phrasebook, budget: int
 ) -> list[tuple[str, str]]:
-    """One field per source, ``[n] title`` and its details, while they fit ``budget``."""
+    """One field per source, ``[n] Title`` over ``[Zum Artikel](url) · details``, while they fit.
+
+    Discord renders no links in a field's name, so the link to the article opens the value.
+    """
     fields: list[tuple[str, str]] = []
     for source in sources[:FIELD_COUNT_LIMIT]:
         name = fit_text(f"[{source.number}] {source.title}", FIELD_NAME_LIMIT)
-        value = fit_text(phrases.source_details(source), FIELD_VALUE_LIMIT) or "\u200b"
+        read = link(source.url, phrases.read_article) if source.url else ""
+        details = fit_text(phrases.source_details(source), FIELD_VALUE_LIMIT - len(read) - 3)
+        value = " · ".join(part for part in (read, details) if part) or "\u200b"
         budget -= len(name) + len(value)
         if budget < 0:
             break
@@ -112,13 +118,20 @@ def _source_fields(
     return fields
 
 
+def _content_source(source: Source, phrases: Phrasebook) -> str:
+    """``[n] [Title](<url>) (Publisher · Date)``: a link that unfurls no preview."""
+    details = phrases.source_details(source)
+    line = fit_text(f"[{source.number}] {source.title}", _CONTENT_SOURCE_LINE)
+    if source.url:
+        title = cut_at_sentence(source.title, _CONTENT_SOURCE_LINE)
+        line = f"[{source.number}] {link(source.url, title, preview=False)}"
+    return line + (f" ({fit_text(details, _CONTENT_SOURCE_LINE // 2)})" if details else "")
+
+
 def _content(reply: Reply, phrases: Phrasebook) -> str:
     """The reply as plain message content (no embed), at most 2000 characters."""
     head = f"**{fit_text(reply.question, 200)}**" if reply.question else ""
-    lines = [
-        fit_text(f"[{s.number}] {s.title} ({phrases.source_details(s)})", _CONTENT_SOURCE_LINE)
-        for s in reply.sources[:_MAX_CONTENT_SOURCES]
-    ]
+    lines = [_content_source(s, phrases) for s in reply.sources[:_MAX_CONTENT_SOURCES]]
     sources = "\n".join([f"**{escape(phrases.sources_heading)}**", *lines]) if lines else ""
     notices = "\n".join(f"*{escape(notice)}*" for notice in reply.notices)
     fixed = [part for part in (head, sources, notices) if part]

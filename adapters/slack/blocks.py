@@ -30,6 +30,7 @@ __all__ = [
     "fallback",
     "fit_mrkdwn",
     "header",
+    "link",
     "section",
     "span_mrkdwn",
     "to_mrkdwn",
@@ -44,6 +45,7 @@ FALLBACK_CHARS = 3000  # the plain ``text`` (notifications, screen readers)
 
 Block = dict[str, Any]
 
+_BAR = "\u2223"  # stands in for "|" in a link label, which would end the link
 _SPLIT_MENTION = re.compile(r"(?i)([@＠])(\*?(?:everyone|here|channel)\b)")
 
 
@@ -57,6 +59,18 @@ class SlackMessage(TypedDict):
 def escape(text: str) -> str:
     """Escape the three characters Slack reserves: ``&``, ``<`` and ``>``."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str | None, label: str) -> str:
+    """``<url|label>`` in mrkdwn, the label escaped; just the escaped label without a ``url``.
+
+    ``url`` must come through :func:`bot.link_target` (no ``<``, ``>``, ``|`` or spaces); a ``|``
+    in the label would end Slack's link syntax early, so it becomes a look-alike bar.
+    """
+    text = escape(label)
+    if not url:
+        return text
+    return f"<{escape(url)}|{text.replace('|', _BAR)}>"
 
 
 def span_mrkdwn(span: Span) -> str:

@@ -1,10 +1,11 @@
 """Translate the core's replies out to Slack: :func:`to_blocks`, a pure function.
 
 An answer becomes a section per paragraph (query terms in ``*bold*``, citations as `` [n]``), its
-numbered sources (title, publisher, date) in a context block, 👍/👎 buttons carrying the answer's
-id, and, for a ``/ask`` answer only its asker sees, a button to post it to the channel. A digest
-becomes a header and a section per article (:mod:`adapters.slack.render_digest`). Whatever the
-core says fits Slack's limits: too much is cut at a sentence with the core's "shortened" notice.
+numbered sources (the title linked to the article, publisher, date) in a context block,
+👍/👎 buttons carrying the answer's id, and, for a ``/ask`` answer only its asker sees, a button
+to post it to the channel. A digest becomes a header and a section per article
+(:mod:`adapters.slack.render_digest`). Whatever the core says fits Slack's limits: too much is cut
+at a sentence with the core's "shortened" notice.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from adapters.slack.blocks import (
     escape,
     fallback,
     fit_mrkdwn,
+    link,
     section,
     to_mrkdwn,
 )
@@ -165,12 +167,12 @@ def _sections(paragraphs: Sequence[Paragraph], *, blocks: int) -> tuple[list[Blo
 
 
 def _sources(sources: Sequence[Source], phrases: Phrasebook) -> list[Block]:
-    """Numbered sources in context blocks of up to ten: ``*[1]* Title · Publisher · Date``."""
-    lines = [
-        f"*[{s.number}]* {escape(cut_at_sentence(s.title, _TITLE_CHARS))} · "
-        f"{escape(s.publisher or phrases.no_publisher)} · {escape(phrases.date(s.published))}"
-        for s in sources
-    ]
+    """Numbered sources in context blocks of up to ten: ``*[1]* <url|Title> · Publisher · Date``."""
+    lines = []
+    for s in sources:
+        details = phrases.source_details(s)
+        title = link(s.url, cut_at_sentence(s.title, _TITLE_CHARS))
+        lines.append(f"*[{s.number}]* {title}" + (f" · {escape(details)}" if details else ""))
     return [
         context(lines[i : i + CONTEXT_ELEMENTS]) for i in range(0, len(lines), CONTEXT_ELEMENTS)
     ][:3]

@@ -1,9 +1,9 @@
 """Translate a digest out to Slack: a header, a section per article, the "more" and "older" lines.
 
 Pure: a :class:`bot.Digest` in, a message within Block Kit's limits out. Each article's section
-reads ``*Title*``, then publisher and date, then its summary. Every article shown is named: the
-articles share the message's room equally, and a summary longer than its share is cut at a
-sentence, with the core's "shortened" notice.
+reads ``*Title*`` (linked to the article), then publisher and date, then its summary. Every article
+shown is named: the articles share the message's room equally, and a summary longer than its share
+is cut at a sentence, with the core's "shortened" notice.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from adapters.slack.blocks import (
     fallback,
     fit_mrkdwn,
     header,
+    link,
     section,
 )
 from bot import Digest, DigestItem, Phrasebook, Span, defuse_mass_mentions
@@ -56,7 +57,7 @@ def digest_blocks(
     share = min(SECTION_CHARS, BODY_CHARS // len(digest.items))  # every article gets its title
     cut = len(digest.items) > room
     for item in digest.items[: max(room, 0)]:
-        text, item_cut = fit_mrkdwn(_item_spans(item, phrases), share)
+        text, item_cut = _item_section(item, phrases, share)
         blocks.append(section(text))
         cut = cut or item_cut
     if cut:
@@ -65,15 +66,17 @@ def digest_blocks(
     return {"text": fallback(f"{heading}: {titles}"), "blocks": [*blocks, *tail]}
 
 
-def _item_spans(item: DigestItem, phrases: Phrasebook) -> tuple[Span, ...]:
-    details = f"{item.publisher or phrases.no_publisher} · {phrases.date(item.published)}"
+def _item_section(item: DigestItem, phrases: Phrasebook, share: int) -> tuple[str, bool]:
+    """``*<url|Title>*``, publisher and date, then the summary, within ``share`` characters."""
     title = item.title if len(item.title) <= _TITLE_CHARS else item.title[:_TITLE_CHARS] + "…"
+    head = f"*{link(item.url, title)}*"
+    details = phrases.details(item.publisher, item.published)
     summary = " ".join(item.summary)
-    return (
-        Span(title, "emphasis"),
-        Span(f"\n{details}" + ("\n" if summary else "")),
-        Span(summary),
-    )
+    rest = (Span(f"\n{details}" if details else ""), Span(f"\n{summary}" if summary else ""))
+    if len(head) > share // 2:  # a long address would crowd out the summary: no link
+        return fit_mrkdwn((Span(title, "emphasis"), *rest), share)
+    text, cut = fit_mrkdwn(rest, share - len(head))
+    return head + text, cut
 
 
 def _tail(digest: Digest, phrases: Phrasebook) -> list[Block]:

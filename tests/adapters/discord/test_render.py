@@ -49,7 +49,7 @@ def test_an_answer_is_an_embed_with_bold_terms_numbered_sources_colour_and_foote
     assert embed.description == "**Mozilla** investiert $1.4 billion. [1]"
     [field] = embed.fields
     assert field.name == "[1] Mozilla setzt auf Open Source"
-    assert field.value == "Creati.ai · 27.01.2026 · 001\\_abc"
+    assert field.value == "Creati.ai · 27.01.2026"  # no article id in a chat reply
     assert embed.colour == COLOURS[ReplyKind.ANSWER] == discord.Colour.green()
     assert embed.footer.text == "Newsdesk"
 
@@ -122,7 +122,7 @@ def test_without_embed_links_the_reply_is_plain_content_within_2000_characters()
     content = message.content or ""
     assert len(content) <= 2000
     assert content.startswith("**Was plant Mozilla?**")
-    assert "[2] Mozilla setzt auf Open Source (Creati.ai · 27.01.2026 · 002\\_abc)" in content
+    assert "[2] Mozilla setzt auf Open Source (Creati.ai · 27.01.2026)" in content
     assert "Gekürzt" in content
 
 
@@ -144,7 +144,7 @@ def test_a_digest_is_an_embed_with_one_field_per_article() -> None:
     assert embed.title == "Neu im Archiv zum Thema „OpenAI“"
     assert [f.name for f in embed.fields] == ["Mozilla setzt $1.4 Mrd. ein", "Microsoft und OpenAI"]
     assert embed.fields[0].value == "Creati.ai · 27.01.2026\nEins. Zwei."
-    assert embed.fields[1].value == "ohne Herausgeber · ohne Datum\nDrei."
+    assert embed.fields[1].value == "Drei."  # no "ohne Herausgeber · ohne Datum"
     assert embed.description == "Außerdem neu: Noch ein Artikel"
     assert embed.colour == discord.Colour.teal()
 
@@ -167,3 +167,42 @@ def test_a_digest_of_twenty_long_articles_fits_in_one_message() -> None:
 def test_an_empty_digest_says_nothing_is_new() -> None:
     [embed] = to_discord(digest_reply(Digest(()), GERMAN), GERMAN).embeds
     assert embed.description == "Nichts Neues im Archiv seit dem letzten Digest."
+
+
+LINKED = Source(
+    1,
+    "001_abc",
+    "Mozilla [Beta] setzt auf KI",
+    "Creati.ai",
+    None,
+    "…",
+    1.0,
+    url="https://example.com/mozilla?a=1&b=2",
+)
+
+
+def test_a_source_with_a_url_links_to_the_article_in_the_embed_and_in_plain_content() -> None:
+    reply = answer((Span("Eins."),), sources=(LINKED,))
+
+    [embed] = to_discord(reply, GERMAN).embeds
+    content = to_discord(reply, GERMAN, embeds=False).content or ""
+
+    [field] = embed.fields
+    assert field.name == "[1] Mozilla [Beta] setzt auf KI"  # names render no links
+    assert field.value == "[Zum Artikel](https://example.com/mozilla?a=1&b=2) · Creati.ai"
+    # the bracket in the title cannot close the link label; <...> unfurls no preview
+    assert "[1] [Mozilla \\[Beta\\] setzt auf KI](<https://example.com/mozilla?a=1&b=2>)" in content
+
+
+def test_a_digest_item_with_a_url_links_to_it() -> None:
+    item = DigestItem("a1", "Mozilla", None, None, ("Eins.",), url="https://example.com/m")
+    [embed] = to_discord(digest_reply(Digest((item,)), GERMAN), GERMAN).embeds
+    assert embed.fields[0].value == "[Zum Artikel](https://example.com/m)\nEins."
+
+
+def test_an_address_that_could_break_out_of_the_link_is_not_linked() -> None:
+    for url in ("javascript:alert(1)", "https://x.example/a) [b](https://y", "https://x y"):
+        bad = Source(1, "a", "Titel", None, None, "…", 1.0, url=url)
+        [embed] = to_discord(answer((Span("Eins."),), sources=(bad,)), GERMAN).embeds
+        assert bad.url is None
+        assert embed.fields[0].value == "\u200b"

@@ -57,9 +57,7 @@ async def test_a_digest_is_posted_as_blocks_with_its_delivery_id(fake: FakeSlack
     assert ts == "1700000000.000001"
     assert call.args["channel"] == "C42"
     assert call.args["blocks"][0]["text"]["text"] == "Neu im Archiv"
-    assert call.args["blocks"][1]["text"]["text"] == (
-        "*Mozilla wettet*\nCreati.ai · ohne Datum\nEs geht um KI."
-    )
+    assert call.args["blocks"][1]["text"]["text"] == ("*Mozilla wettet*\nCreati.ai\nEs geht um KI.")
     assert call.args["metadata"] == {
         "event_type": "newsdesk_digest",
         "event_payload": {"delivery_id": 7},

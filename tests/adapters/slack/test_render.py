@@ -81,7 +81,7 @@ def test_an_answer_shows_bold_terms_citations_and_numbered_sources() -> None:
     ]
     assert context_texts(message) == [
         "*[1]* Mozilla wettet auf KI · Creati.ai · 27.01.2026",
-        "*[2]* OpenAI &amp; Microsoft · ohne Herausgeber · ohne Datum",
+        "*[2]* OpenAI &amp; Microsoft",  # nothing for what is unknown, no article id
     ]
     assert (
         message["text"]
@@ -222,3 +222,26 @@ def test_an_empty_digest_says_nothing_is_new() -> None:
 )
 def test_escape_replaces_only_the_three_reserved_characters(text: str, escaped: str) -> None:
     assert escape(text) == escaped
+
+
+def test_a_source_with_a_url_links_its_title_to_the_article() -> None:
+    linked = Source(
+        1, "001_abc", "A | B <c>", "Creati.ai", None, "…", 1.0, url="https://e.com/a?x=1&y=2"
+    )
+    message = to_blocks(Reply((paragraph("Eins."),), ReplyKind.ANSWER, (linked,)), GERMAN)
+    # & escaped as Slack asks; a "|" in the title cannot end the link early
+    assert context_texts(message) == [
+        "*[1]* <https://e.com/a?x=1&amp;y=2|A \u2223 B &lt;c&gt;> · Creati.ai"
+    ]
+
+
+def test_a_digest_item_with_a_url_links_its_title() -> None:
+    item = DigestItem("a1", "Mozilla", "Creati.ai", None, ("Eins.",), url="https://e.com/m")
+    message = to_blocks(digest_reply(Digest((item,)), GERMAN), GERMAN)
+    assert "*<https://e.com/m|Mozilla>*\nCreati.ai\nEins." in section_texts(message)
+
+
+def test_an_address_that_could_break_out_of_the_link_is_shown_without_one() -> None:
+    bad = Source(1, "a", "Titel", None, None, "…", 1.0, url="https://x.example/a|<!channel>")
+    message = to_blocks(Reply((paragraph("Eins."),), ReplyKind.ANSWER, (bad,)), GERMAN)
+    assert context_texts(message) == ["*[1]* Titel"]
