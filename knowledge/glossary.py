@@ -8,7 +8,7 @@ The bundled glossary ``data/glossary_en_de.tsv`` was written for Newsdesk (Apach
 code): the commonest English content words (wordfreq's English list, grouped by Snowball stem)
 with their usual German equivalents, one group a line::
 
-    lead leads leading<TAB>führen, leiten, Führung, Vorsprung
+    lead,leads,leading<TAB>führen, leiten, Führung, Vorsprung
 
 English words are looked up as written, then by their Snowball English stem (``leaders`` finds
 the group of ``leader``); German words by their Snowball German stem, in the inverted glossary.
@@ -61,9 +61,12 @@ class Glossary:
 
     @classmethod
     def parse(cls, text: str) -> Glossary:
-        """Read the TSV form (see module doc); ``-`` or an empty right side means none."""
+        """Read the TSV form (see module doc); ``#`` starts a comment line, ``-`` or an empty
+        right side means no translation."""
         entries = []
         for line in text.splitlines():
+            if line.startswith("#"):
+                continue
             left, tab, right = line.partition("\t")
             if not tab or right.strip() in ("", "-"):
                 continue
@@ -92,8 +95,16 @@ def _extend(values: list[str], new: Iterable[str]) -> None:
 
 @lru_cache(maxsize=1)
 def bundled_glossary() -> Glossary:
-    """The glossary shipped with Newsdesk (empty when its data file is missing)."""
+    """The glossary shipped with Newsdesk.
+
+    Raises:
+        FileNotFoundError: The installation lacks its data file (a broken install: English
+            questions would silently match only names and numbers, so this is loud).
+    """
     data = resources.files("knowledge").joinpath("data", _DATA)
     if not data.is_file():
-        return Glossary(())
+        raise FileNotFoundError(
+            f"Newsdesk's glossary knowledge/data/{_DATA} is missing; reinstall Newsdesk "
+            "(pip install -e .) so that English questions can be translated."
+        )
     return Glossary.parse(data.read_text("utf-8"))

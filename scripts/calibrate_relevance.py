@@ -1,60 +1,86 @@
-"""Print the relevance of every calibration question and the margin around the threshold.
+"""Calibrate ``NEWSDESK_MIN_RELEVANCE`` on answer sets: relevance per question and a sweep.
 
-Usage: .venv/bin/python scripts/calibrate_relevance.py [--data-dir DIR]
+Usage: .venv/bin/python scripts/calibrate_relevance.py [SET.json ...] [--verbose]
 
-Reads tests/data/relevance_questions.json (answerable questions with the article and fact they
-need, and questions the seeds do not cover) and prints, for each, the relevance the bot computes
-and whether the answer is right; then the lowest answerable and highest unanswerable relevance.
+Each set (default: the tuning set tests/data/answers_dev.json; never tune on
+tests/data/answers_heldout.json) holds answerable questions with the accepted articles and fact
+strings, and off-topic ones. For each question the script computes the relevance the bot sees
+and whether the answer at that relevance would be right; then, for thresholds around the
+configured one, it prints right-article-first and fact-in-answer over the answerable questions
+and the share of off-topic questions declined, per language. ``--verbose`` lists every question.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from bot import build_newsdesk, load_settings
+from bot import build_newsdesk, load_answer_set, load_settings
+from bot.answer_eval import judge
 from bot.answers import relevance
 
 ROOT = Path(__file__).resolve().parents[1]
+DEV_SET = "tests/data/answers_dev.json"
+THRESHOLDS = (0.20, 0.25, 0.28, 0.30, 0.32, 0.35, 0.38, 0.40, 0.45)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One question: its language, relevance, and how its answer fares when given."""
+
+    language: str
+    question: str
+    relevance: float
+    answerable: bool
+    right: bool  # right article first (answerable only)
+    fact: bool  # fact in the answer (answerable only)
 
 
 def main() -> None:
-    """Run the calibration set against the seed archive and print the figures."""
+    """Measure every question of the sets against the seed archive and print the sweep."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.mkdtemp()))
+    parser.add_argument("sets", nargs="*", type=Path, default=[ROOT / DEV_SET])
+    parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    core = build_newsdesk(load_settings(articles_dir=ROOT / "seeds", data_dir=args.data_dir))
-    kb = core.knowledge
-    data = json.loads((ROOT / "tests/data/relevance_questions.json").read_text("utf-8"))
-    lowest, highest, right = 1.0, 0.0, 0
-    for case in data["answerable"]:
-        query = kb.parse_query(case["question"])
-        value = relevance(query, kb.search(query), kb.matches)
-        reply = core.ask(case["question"])
-        ok = bool(reply.answered and reply.sources[0].article_id in case["articles"])
-        ok = ok and case["fact"] in reply.text
-        right += ok
-        lowest = min(lowest, value)
-        print(f"answerable   {value:.3f} {'right' if ok else 'WRONG'}  {case['question']}")
-    for question in data["unanswerable"]:
-        query = kb.parse_query(question)
-        value = relevance(query, kb.search(query), kb.matches)
-        highest = max(highest, value)
-        verdict = "abstains" if value < core.policy.min_relevance else "ANSWERS"
-        print(f"unanswerable {value:.3f} {verdict}  {question}")
-    held = 0
-    for case in data["heldout"]:
-        reply = core.ask(case["question"])
-        ok = reply.answered and case["fact"] in reply.text
-        held += ok
-        print(f"held out     {'right' if ok else 'WRONG'}  {case['question']}")
-    print(f"\nheld out (not tuned on): {held}/{len(data['heldout'])} answered with the fact")
-    print(
-        f"\nright answers {right}/{len(data['answerable'])}; lowest answerable {lowest:.3f}, "
-        f"highest unanswerable {highest:.3f}, threshold {core.policy.min_relevance}"
+    settings = load_settings(
+        articles_dir=ROOT / "seeds", data_dir=Path(tempfile.mkdtemp()), min_relevance=0.0
     )
+    core = build_newsdesk(settings)
+    kb = core.knowledge
+    seen: list[Seen] = []
+    for path in args.sets:
+        answer_set = load_answer_set(path)
+        for case in (*answer_set.answerable, *answer_set.offtopic):
+            query = kb.parse_query(case.question)
+            value = relevance(query, kb.search(query), kb.matches)
+            outcome = judge(case, core.ask(case.question))
+            right, fact = outcome.right_article, outcome.fact
+            seen.append(Seen(case.language, case.question, value, bool(case.articles), right, fact))
+    if args.verbose:
+        for s in sorted(seen, key=lambda s: (s.answerable, s.relevance)):
+            verdict = ("right" if s.right and s.fact else "WRONG") if s.answerable else "offtopic"
+            print(f"{s.relevance:.3f} {verdict:8} {s.language} {s.question}")
+    languages = sorted({s.language for s in seen})
+    print("threshold " + " ".join(f"{lang}: article/fact/declined".ljust(30) for lang in languages))
+    for threshold in THRESHOLDS:
+        cells = []
+        for lang in languages:
+            mine = [s for s in seen if s.language == lang]
+            on = [s for s in mine if s.answerable]
+            off = [s for s in mine if not s.answerable]
+            passed = [s for s in on if s.relevance >= threshold]
+            right = sum(s.right for s in passed) / max(len(on), 1)
+            fact = sum(s.fact for s in passed) / max(len(on), 1)
+            declined = sum(s.relevance < threshold for s in off) / max(len(off), 1)
+            cells.append(f"{right:6.1%} {fact:6.1%} {declined:6.1%}".ljust(30))
+        mark = " <- configured" if abs(threshold - load_settings().min_relevance) < 1e-9 else ""
+        print(f"{threshold:9.2f} " + " ".join(cells) + mark)
+    on = [s.relevance for s in seen if s.answerable and s.right and s.fact]
+    off = [s.relevance for s in seen if not s.answerable]
+    if on and off:
+        print(f"\nlowest right answer {min(on):.3f}; highest off-topic {max(off):.3f}")
 
 
 if __name__ == "__main__":
