@@ -99,11 +99,11 @@ SNOWBALL_ENGLISH_STOPWORDS: frozenset[str] = frozenset(_SNOWBALL_ENGLISH.split()
 """The Snowball English stop word list (BSD license, see the module docstring)."""
 
 _ENGLISH_EXTRA = """
-    can will may might must shall also just whose yet ever s t d ll m re ve
+    can will may might must shall also just whose yet ever much many s t d ll m re ve
 """
 
 ENGLISH_STOPWORDS: frozenset[str] = SNOWBALL_ENGLISH_STOPWORDS | frozenset(_ENGLISH_EXTRA.split())
-"""Stopwords of English questions: the Snowball list, modal verbs and contraction pieces."""
+"""Stopwords of English questions: the Snowball list, modals, how much/many, contraction pieces."""
 
 _GERMAN_FILLER = """
     hey hi hallo moin servus huhu hej leute kollegen jemand jemanden irgendwer
