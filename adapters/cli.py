@@ -96,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="ask an answer set's questions of the archive (e.g. tests/data/answers_heldout.json)",
     )
+    evaluate.add_argument(
+        "--questions",
+        type=Path,
+        metavar="FILE",
+        help="ask the SQuAD file's questions in other words, by id "
+        "(e.g. tests/data/germanquad_en.json: English over German passages)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -264,10 +271,16 @@ async def _serve(
 
 
 def _eval(
-    file: Path, settings: Settings, *, as_json: bool, out: TextIO, progress: _Progress
+    file: Path,
+    settings: Settings,
+    *,
+    questions: Path | None,
+    as_json: bool,
+    out: TextIO,
+    progress: _Progress,
 ) -> int:
     started = time.perf_counter()
-    result = evaluate_retrieval(file, settings, progress=progress)
+    result = evaluate_retrieval(file, settings, questions=questions, progress=progress)
     if as_json:
         out.write(json.dumps(result.as_json()) + "\n")
         return 0
@@ -276,6 +289,7 @@ def _eval(
         f"  MRR@10    {result.mrr_at_10:.4f}\n"
         f"  Recall@1  {result.recall_at_1:.4f}\n"
         f"  Recall@5  {result.recall_at_5:.4f}\n"
+        f"  pass the relevance gate ({settings.min_relevance}) {result.passes_gate:.1%}\n"
         f"  {result.qps:,.0f} queries/s ({time.perf_counter() - started:.1f} s in all)\n"
     )
     return 0
@@ -293,7 +307,14 @@ def _eval_command(
             "newsdesk eval --answers tests/data/answers_heldout.json\n"
         )
         return 2
-    return _eval(args.file, settings, as_json=args.json, out=out, progress=progress)
+    return _eval(
+        args.file,
+        settings,
+        questions=args.questions,
+        as_json=args.json,
+        out=out,
+        progress=progress,
+    )
 
 
 def _eval_answers(file: Path, core: Newsdesk, *, as_json: bool, out: TextIO) -> int:

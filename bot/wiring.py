@@ -26,7 +26,9 @@ from knowledge import (
     KnowledgeBase,
     SquadFormatError,
     evaluate,
+    load_questions,
     load_squad,
+    with_questions,
 )
 
 __all__ = ["LazyStore", "build_newsdesk", "evaluate_retrieval"]
@@ -134,12 +136,23 @@ def evaluate_answer_file(path: Path, core: Newsdesk) -> AnswerReport:
 
 
 def evaluate_retrieval(
-    path: Path, settings: Settings, *, progress: Progress | None = None
+    path: Path,
+    settings: Settings,
+    *,
+    questions: Path | None = None,
+    progress: Progress | None = None,
 ) -> EvalResult:
     """Measure passage retrieval on a SQuAD-format file with the configured analyzer and BM25.
 
+    Args:
+        path: The SQuAD file (its contexts are the passages).
+        settings: BM25 parameters and the relevance gate.
+        questions: A question file asking the file's questions in other words (by id), e.g.
+            ``tests/data/germanquad_en.json``; only those questions are asked.
+        progress: Told what is being done.
+
     Raises:
-        EvalFileError: the file is missing, unreadable or not SQuAD-shaped.
+        EvalFileError: a file is missing, unreadable or not shaped as it should be.
     """
     say = progress or (lambda _message: None)
     try:
@@ -148,11 +161,18 @@ def evaluate_retrieval(
         raise EvalFileError(f"Cannot read {path}: {error.strerror or error}.") from None
     except SquadFormatError as error:
         raise EvalFileError(f"{path} is not a SQuAD-format file: {error}") from None
+    if questions is not None:
+        try:
+            eval_set = with_questions(eval_set, load_questions(questions))
+        except OSError as error:
+            raise EvalFileError(f"Cannot read {questions}: {error.strerror or error}.") from None
+        except SquadFormatError as error:
+            raise EvalFileError(f"{questions} does not fit {path.name}: {error}") from None
     say(
         f"Indexing {len(eval_set.contexts)} passages, "
         f"then asking {len(eval_set.questions)} questions ..."
     )
     started = time.perf_counter()
-    result = evaluate(eval_set, GermanAnalyzer(), _params(settings))
+    result = evaluate(eval_set, GermanAnalyzer(), _params(settings), gate=settings.min_relevance)
     say(f"Done in {time.perf_counter() - started:.1f} s")
     return result

@@ -9,7 +9,15 @@ from knowledge.articles import Article, ArticleError, ArticleLoad, SkippedFile, 
 from knowledge.base import KnowledgeBase, PassageHit
 from knowledge.bm25 import Bm25Params, ImpactMatrix
 from knowledge.compounds import CompoundParams, Decompounder
-from knowledge.evaluation import EvalResult, EvalSet, SquadFormatError, evaluate, load_squad
+from knowledge.evaluation import (
+    EvalResult,
+    EvalSet,
+    SquadFormatError,
+    evaluate,
+    load_questions,
+    load_squad,
+    with_questions,
+)
 from knowledge.index import Hit, QueryTerm, QueryTerms, SearchIndex
 from knowledge.languages import Language, detect_language
 from knowledge.matching import TermMatch, coverage, find_matches, relevance
@@ -52,9 +60,11 @@ __all__ = [
     "is_caption",
     "is_table_row",
     "load_articles",
+    "load_questions",
     "load_squad",
     "relevance",
     "split_passages",
     "split_sentences",
     "summarize",
+    "with_questions",
 ]

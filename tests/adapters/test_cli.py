@@ -280,3 +280,41 @@ def test_a_source_with_a_url_carries_it_in_json_and_text(tmp_path: Path) -> None
     assert first["url"] == "https://example.org/wind"
     status, out, _ = run(["ask", question], settings)
     assert "https://example.org/wind" in out
+
+
+def test_eval_questions_asks_the_same_passages_in_other_words(tmp_path: Path) -> None:
+    squad = {
+        "data": [
+            {
+                "paragraphs": [
+                    {"context": context, "qas": [{"id": i, "question": "Was?"}]}
+                    for i, context in enumerate(
+                        (
+                            "Berlin ist die Hauptstadt von Deutschland.",
+                            "Der Rhein fließt durch Köln und Düsseldorf.",
+                            "Die Zugspitze ist der höchste Berg des Landes.",
+                            "Bienen sammeln Nektar und bestäuben Blüten.",
+                        )
+                    )
+                ]
+            }
+        ]
+    }
+    path = tmp_path / "mini.json"
+    path.write_text(json.dumps(squad), encoding="utf-8")
+    english = tmp_path / "en.json"
+    english.write_text(
+        json.dumps({"questions": [{"id": 3, "question": "What do bees collect?"}]}), "utf-8"
+    )
+    settings = make_settings(tmp_path)
+
+    status, out, _ = run(["eval", str(path), "--questions", str(english), "--json"], settings)
+    assert status == 0
+    assert json.loads(out)["queries"] == 1  # only the translated question is asked
+    _, text, _ = run(["eval", str(path), "--questions", str(english)], settings)
+    assert "pass the relevance gate (0.35)" in text
+
+    english.write_text(json.dumps({"questions": [{"id": 99, "question": "Why?"}]}), "utf-8")
+    status, out, err = run(["eval", str(path), "--questions", str(english)], settings)
+    assert (status, out) == (1, "")
+    assert "question ids not in the SQuAD file: 99" in err
