@@ -183,6 +183,10 @@ class QueryReader:
             if correction is not None:
                 corrections.append(correction)
         capitalised = [_capitalised_inside(text, slot.word, opening) for slot in slots]
+        untranslated = [
+            translate and not self.glossary.translate(slot.word.word.surface, language)
+            for slot in slots
+        ]
         return Query(
             text=text,
             language=language,
@@ -190,8 +194,8 @@ class QueryReader:
             slots=tuple(slots),
             weights=tuple(self._weight(slot, language) for slot in slots),
             relevance_weights=tuple(
-                _relevance_weight(slot, language, cap)
-                for slot, cap in zip(slots, capitalised, strict=True)
+                _relevance_weight(slot, language, cap, blind)
+                for slot, cap, blind in zip(slots, capitalised, untranslated, strict=True)
             ),
             part_shares=tuple(self._part_shares(slot.word) for slot in slots),
             stopwords=tuple(w.surface for w in words if w.term is None),
@@ -289,9 +293,17 @@ def _own_word(word: Word, stop: frozenset[str], term_of: Callable[[str], str | N
     return Word(surface, word.start, word.end, term_of(surface))
 
 
-def _relevance_weight(slot: Slot, language: Language, capitalised: bool) -> float:
+def _relevance_weight(
+    slot: Slot, language: Language, capitalised: bool, untranslated: bool
+) -> float:
+    """Specificity; an unseen word weighs more (the question names what the archive lacks).
+
+    An unseen word of a question in the archive's other language that the glossary cannot
+    translate is not evidence of absence (the archive may well say it in its own words), so it
+    keeps the weight of a seen word.
+    """
     weight = specificity(slot.word.word.surface, language)
-    if not slot.known:
+    if not slot.known and not untranslated:
         weight *= 4.0 if capitalised else 2.0
     return weight
 

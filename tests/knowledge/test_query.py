@@ -8,6 +8,7 @@ import pytest
 from bot import Newsdesk
 from knowledge import GermanAnalyzer, KnowledgeBase, QueryReader, SearchIndex
 from knowledge.glossary import Glossary
+from knowledge.specificity import specificity
 
 DOCS = [
     "Microsoft hat Mustafa Suleyman eingestellt, um die KI-Abteilung zu leiten.",
@@ -102,3 +103,16 @@ def test_german_questions_search_exactly_as_before(core: Newsdesk) -> None:
     assert all(len(slot.alternatives) == 1 for slot in query.slots)
     plain = kb.index.scores(kb.index.analyze_query(question))
     assert np.array_equal(kb.index.scores(query.groups), plain)
+
+
+def test_an_unseen_word_the_glossary_cannot_translate_is_not_weighed_as_missing() -> None:
+    index = SearchIndex.build(DOCS, GermanAnalyzer())
+    glossary = Glossary([(["standoff"], ["Pattsituation"])])  # a translation the index lacks
+    reader = QueryReader(index, languages={"de": 1.0, "en": 0.0}, glossary=glossary)
+    query = reader.read("Did Mozilla fund a standoff or a zorblat?")
+    pairs = zip(query.slots, query.relevance_weights, strict=True)
+    weights = {slot.word.word.surface: weight for slot, weight in pairs}
+    # "standoff" has a translation the archive lacks: absent, doubly weighed; "zorblat" has
+    # none, so the archive may say it in its own words: it weighs as a seen word would
+    assert weights["standoff"] == pytest.approx(2 * specificity("standoff", "en"))
+    assert weights["zorblat"] == pytest.approx(specificity("zorblat", "en"))
