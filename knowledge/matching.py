@@ -84,7 +84,7 @@ def coverage(query: Query, matches: Sequence[TermMatch], *, prior: float = 1.0) 
     return _covered(query.weights, _credits(matches), prior)
 
 
-def relevance(query: Query, matches: Sequence[TermMatch], *, prior: float = 0.3) -> float:
+def relevance(query: Query, matches: Sequence[TermMatch], *, prior: float = 0.6) -> float:
     """How much of the question a text covers, with the relevance weights (0..1)."""
     return _covered(query.relevance_weights, _credits(matches), prior)
 

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from bot import Newsdesk
-from knowledge import GermanAnalyzer, KnowledgeBase, QueryReader, SearchIndex
+from knowledge import (
+    GermanAnalyzer,
+    KnowledgeBase,
+    QueryReader,
+    SearchIndex,
+    find_matches,
+    relevance,
+)
 from knowledge.glossary import Glossary
 from knowledge.specificity import specificity
 
@@ -116,3 +123,16 @@ def test_an_unseen_word_the_glossary_cannot_translate_is_not_weighed_as_missing(
     # none, so the archive may say it in its own words: it weighs as a seen word would
     assert weights["standoff"] == pytest.approx(2 * specificity("standoff", "en"))
     assert weights["zorblat"] == pytest.approx(specificity("zorblat", "en"))
+
+
+def test_relevance_is_the_covered_weight_over_the_total_plus_a_prior_of_0_6() -> None:
+    index = SearchIndex.build(DOCS, GermanAnalyzer())
+    reader = QueryReader(index, languages={"de": 1.0, "en": 0.0}, glossary=GLOSSARY)
+    query = reader.read("Mozilla Wetter")
+    weights = dict(
+        zip((s.word.word.surface for s in query.slots), query.relevance_weights, strict=True)
+    )
+    matches = find_matches("Mozilla finanziert ein Bündnis.", query, index)
+    # only "Mozilla" is covered; the prior keeps a question of few, generic words low
+    expected = weights["mozilla"] / (weights["mozilla"] + weights["wetter"] + 0.6)
+    assert relevance(query, matches) == pytest.approx(expected)
