@@ -51,6 +51,7 @@ def defuse_mass_mentions(text: str) -> str:
     return _MASS_MENTION.sub(_defuse, text)
 
 
+_MAX_LINK = 500
 _LINKABLE = re.compile(r"https?://[^\s<>|()\[\]\"'`\\]+", re.IGNORECASE)
 
 
@@ -59,12 +60,13 @@ def link_target(url: str | None) -> str | None:
 
     Only plain ``http(s)`` addresses qualify; an address with a space, quote, bracket, pipe or
     angle bracket (which would break out of Slack's ``<url|title>`` or Discord's ``[title](url)``)
-    is dropped rather than mended, and the source is shown without a link.
+    is dropped rather than mended, and the source is shown without a link. So is one longer
+    than 500 characters, which would not fit beside a title in Discord's 1,024-character field.
     """
     if url is None:
         return None
     url = url.strip()
-    return url if _LINKABLE.fullmatch(url) else None
+    return url if len(url) <= _MAX_LINK and _LINKABLE.fullmatch(url) else None
 
 
 @dataclass(frozen=True, slots=True)

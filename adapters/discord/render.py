@@ -124,7 +124,8 @@ def _content_source(source: Source, phrases: Phrasebook) -> str:
     line = fit_text(f"[{source.number}] {source.title}", _CONTENT_SOURCE_LINE)
     if source.url:
         title = cut_at_sentence(source.title, _CONTENT_SOURCE_LINE)
-        line = f"[{source.number}] {link(source.url, title, preview=False)}"
+        linked = f"[{source.number}] {link(source.url, title, preview=False)}"
+        line = linked if len(linked) <= 2 * _CONTENT_SOURCE_LINE else line
     return line + (f" ({fit_text(details, _CONTENT_SOURCE_LINE // 2)})" if details else "")
 
 

@@ -201,7 +201,9 @@ def test_a_digest_item_with_a_url_links_to_it() -> None:
 
 
 def test_an_address_that_could_break_out_of_the_link_is_not_linked() -> None:
-    for url in ("javascript:alert(1)", "https://x.example/a) [b](https://y", "https://x y"):
+    too_long = "https://x.example/" + "a" * 500  # would not fit a field beside the title
+    breakouts = ("javascript:alert(1)", "https://x.example/a) [b](https://y", "https://x y")
+    for url in (*breakouts, too_long):
         bad = Source(1, "a", "Titel", None, None, "…", 1.0, url=url)
         [embed] = to_discord(answer((Span("Eins."),), sources=(bad,)), GERMAN).embeds
         assert bad.url is None
