@@ -280,7 +280,9 @@ def _eval(
     progress: _Progress,
 ) -> int:
     started = time.perf_counter()
-    result = evaluate_retrieval(file, settings, questions=questions, progress=progress)
+    result = evaluate_retrieval(
+        file, settings, questions=questions, measure_gate=not as_json, progress=progress
+    )
     if as_json:
         out.write(json.dumps(result.as_json()) + "\n")
         return 0
@@ -289,7 +291,7 @@ def _eval(
         f"  MRR@10    {result.mrr_at_10:.4f}\n"
         f"  Recall@1  {result.recall_at_1:.4f}\n"
         f"  Recall@5  {result.recall_at_5:.4f}\n"
-        f"  pass the relevance gate ({settings.min_relevance}) {result.passes_gate:.1%}\n"
+        f"  pass the relevance gate ({settings.min_relevance}) {result.passes_gate or 0.0:.1%}\n"
         f"  {result.qps:,.0f} queries/s ({time.perf_counter() - started:.1f} s in all)\n"
     )
     return 0

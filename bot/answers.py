@@ -44,6 +44,7 @@ from bot.replies import (
     paragraph,
 )
 from knowledge import (
+    RELEVANCE_PASSAGES,
     Passage,
     PassageHit,
     Query,
@@ -250,7 +251,8 @@ def _choose(
 
 def relevance(query: Query, hits: Sequence[PassageHit], matcher: Matcher) -> float:
     """How well the best of the top three passages covers the question (0..1)."""
-    return max((coverage_of(query, matcher(h.passage.text, query)) for h in hits[:3]), default=0.0)
+    top = hits[:RELEVANCE_PASSAGES]
+    return max((coverage_of(query, matcher(h.passage.text, query)) for h in top), default=0.0)
 
 
 def compose_answer(

@@ -140,6 +140,7 @@ def evaluate_retrieval(
     settings: Settings,
     *,
     questions: Path | None = None,
+    measure_gate: bool = True,
     progress: Progress | None = None,
 ) -> EvalResult:
     """Measure passage retrieval on a SQuAD-format file with the configured analyzer and BM25.
@@ -149,6 +150,7 @@ def evaluate_retrieval(
         settings: BM25 parameters and the relevance gate.
         questions: A question file asking the file's questions in other words (by id), e.g.
             ``tests/data/germanquad_en.json``; only those questions are asked.
+        measure_gate: Also measure how many questions pass ``NEWSDESK_MIN_RELEVANCE``.
         progress: Told what is being done.
 
     Raises:
@@ -173,6 +175,7 @@ def evaluate_retrieval(
         f"then asking {len(eval_set.questions)} questions ..."
     )
     started = time.perf_counter()
-    result = evaluate(eval_set, GermanAnalyzer(), _params(settings), gate=settings.min_relevance)
+    gate = settings.min_relevance if measure_gate else None
+    result = evaluate(eval_set, GermanAnalyzer(), _params(settings), gate=gate)
     say(f"Done in {time.perf_counter() - started:.1f} s")
     return result

@@ -20,12 +20,19 @@ from knowledge.evaluation import (
 )
 from knowledge.index import Hit, QueryTerm, QueryTerms, SearchIndex
 from knowledge.languages import Language, detect_language
-from knowledge.matching import TermMatch, coverage, find_matches, relevance
+from knowledge.matching import (
+    RELEVANCE_PASSAGES,
+    TermMatch,
+    coverage,
+    find_matches,
+    relevance,
+)
 from knowledge.query import Correction, Query, QueryReader
 from knowledge.summaries import is_boilerplate, is_caption, is_table_row, summarize
 from knowledge.text import Passage, split_passages, split_sentences
 
 __all__ = [
+    "RELEVANCE_PASSAGES",
     "Analyzer",
     "Article",
     "ArticleError",

@@ -26,7 +26,7 @@ from knowledge.bm25 import DEFAULT_BM25, Bm25Params
 from knowledge.compounds import DEFAULT_COMPOUNDS, CompoundParams
 from knowledge.index import DEFAULT_COMPOUND_WEIGHT, SearchIndex
 from knowledge.languages import language_shares
-from knowledge.matching import find_matches, relevance
+from knowledge.matching import RELEVANCE_PASSAGES, find_matches, relevance
 from knowledge.query import QueryReader
 
 __all__ = [
@@ -43,8 +43,6 @@ __all__ = [
     "with_questions",
 ]
 
-DEFAULT_GATE = 0.35  # NEWSDESK_MIN_RELEVANCE's default
-_GATE_PASSAGES = 3  # relevance is the best of the top three passages, as in answering
 
 Progress = Callable[[int, int], None]
 
@@ -78,7 +76,8 @@ class EvalResult:
         mrr_at_10: Mean reciprocal rank of the relevant passage within the first 10.
         recall_at_1: Share of questions whose passage ranks first.
         recall_at_5: Share of questions whose passage is among the first 5.
-        passes_gate: Share of questions whose top passages reach the relevance gate.
+        passes_gate: Share of questions whose top passages reach the relevance gate (``None``
+            when no gate was given: the matching it takes is the slowest part of a run).
         queries: Number of questions asked.
         qps: Questions answered per second (analysis and search, not indexing).
         documents: Number of distinct passages indexed.
@@ -90,7 +89,7 @@ class EvalResult:
     queries: int
     qps: float
     documents: int = 0
-    passes_gate: float = 0.0
+    passes_gate: float | None = None
 
     def as_json(self) -> dict[str, float | int]:
         """``{"mrr@10", "recall@1", "recall@5", "queries", "qps"}``: a fixed shape that outside
@@ -224,7 +223,7 @@ def evaluate_index(
     eval_set: EvalSet,
     progress: Progress | None = None,
     *,
-    gate: float = DEFAULT_GATE,
+    gate: float | None = None,
 ) -> EvalResult:
     """Query a built index with every question of the set and measure the ranking.
 
@@ -244,14 +243,15 @@ def evaluate_index(
         rr += reciprocal_rank(ranking, question.relevant)
         hits_1 += question.relevant in ranking[:1]
         hits_5 += question.relevant in ranking[:5]
-        best = max(
-            (
-                relevance(query, find_matches(eval_set.contexts[doc], query, index))
-                for doc in ranking[:_GATE_PASSAGES]
-            ),
-            default=0.0,
-        )
-        passed += best >= gate
+        if gate is not None:
+            best = max(
+                (
+                    relevance(query, find_matches(eval_set.contexts[doc], query, index))
+                    for doc in ranking[:RELEVANCE_PASSAGES]
+                ),
+                default=0.0,
+            )
+            passed += best >= gate
         if progress is not None and (i + 1) % 500 == 0 and i + 1 < total:
             progress(i + 1, total)
     elapsed = searched
@@ -264,7 +264,7 @@ def evaluate_index(
         queries=total,
         qps=total / elapsed if elapsed > 0 else float("inf"),
         documents=index.n_docs,
-        passes_gate=passed / total,
+        passes_gate=None if gate is None else passed / total,
     )
 
 
@@ -276,7 +276,7 @@ def evaluate(
     compound_weight: float = DEFAULT_COMPOUND_WEIGHT,
     compounds: CompoundParams = DEFAULT_COMPOUNDS,
     progress: Progress | None = None,
-    gate: float = DEFAULT_GATE,
+    gate: float | None = None,
 ) -> EvalResult:
     """Index the set's contexts with ``analyzer`` and evaluate every question.
 
@@ -287,7 +287,8 @@ def evaluate(
         compound_weight: Weight of the compound field.
         compounds: Decompounding parameters.
         progress: Called with (queries done, total) now and then.
-        gate: The relevance a question's best passages must reach to count as passing.
+        gate: The relevance a question's best passages must reach to count as passing (none:
+            not measured).
 
     Returns:
         MRR@10, Recall@1, Recall@5, query count and queries per second (search only).

@@ -28,7 +28,17 @@ from knowledge.index import SearchIndex
 from knowledge.inflection import inflection_related
 from knowledge.query import Query
 
-__all__ = ["TermMatch", "coverage", "find_matches", "inflection_related", "relevance"]
+__all__ = [
+    "RELEVANCE_PASSAGES",
+    "TermMatch",
+    "coverage",
+    "find_matches",
+    "inflection_related",
+    "relevance",
+]
+
+#: A question's relevance is that of the best of its top passages, this many.
+RELEVANCE_PASSAGES = 3
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,7 @@ class Slot:
 
     word: QueryTerm
     alternatives: tuple[Alternative, ...]
+    untranslated: bool = False  # the question needed a translation and the glossary has none
 
     @property
     def known(self) -> bool:
@@ -183,10 +184,6 @@ class QueryReader:
             if correction is not None:
                 corrections.append(correction)
         capitalised = [_capitalised_inside(text, slot.word, opening) for slot in slots]
-        untranslated = [
-            translate and not self.glossary.translate(slot.word.word.surface, language)
-            for slot in slots
-        ]
         return Query(
             text=text,
             language=language,
@@ -194,8 +191,8 @@ class QueryReader:
             slots=tuple(slots),
             weights=tuple(self._weight(slot, language) for slot in slots),
             relevance_weights=tuple(
-                _relevance_weight(slot, language, cap, blind)
-                for slot, cap, blind in zip(slots, capitalised, untranslated, strict=True)
+                _relevance_weight(slot, language, cap)
+                for slot, cap in zip(slots, capitalised, strict=True)
             ),
             part_shares=tuple(self._part_shares(slot.word) for slot in slots),
             stopwords=tuple(w.surface for w in words if w.term is None),
@@ -215,13 +212,14 @@ class QueryReader:
                 alternatives.append(Alternative(meant, frozenset({meant_term}), "correction"))
                 typed = text[term.word.start : term.word.end]
                 correction = Correction(typed, _shaped_like(meant, typed))
-        if translate:
-            for lemma in self.glossary.translate(surface, language)[:_MAX_TRANSLATIONS]:
-                folded = fold(lemma)
-                terms = self._expand(folded)
-                if terms and folded != surface:
-                    alternatives.append(Alternative(folded, terms, "translation"))
-        return Slot(term, tuple(alternatives)), correction
+        lemmas = self.glossary.translate(surface, language) if translate else ()
+        for lemma in lemmas[:_MAX_TRANSLATIONS]:
+            folded = fold(lemma)
+            terms = self._expand(folded)
+            if terms and folded != surface:
+                alternatives.append(Alternative(folded, terms, "translation"))
+        untranslated = translate and not lemmas
+        return Slot(term, tuple(alternatives), untranslated), correction
 
     def _expand(self, lemma: str) -> frozenset[str]:
         """The index terms of a translation and of its inflections in the vocabulary."""
@@ -293,9 +291,7 @@ def _own_word(word: Word, stop: frozenset[str], term_of: Callable[[str], str | N
     return Word(surface, word.start, word.end, term_of(surface))
 
 
-def _relevance_weight(
-    slot: Slot, language: Language, capitalised: bool, untranslated: bool
-) -> float:
+def _relevance_weight(slot: Slot, language: Language, capitalised: bool) -> float:
     """Specificity; an unseen word weighs more (the question names what the archive lacks).
 
     An unseen word of a question in the archive's other language that the glossary cannot
@@ -303,7 +299,7 @@ def _relevance_weight(
     keeps the weight of a seen word.
     """
     weight = specificity(slot.word.word.surface, language)
-    if not slot.known and not untranslated:
+    if not slot.known and not slot.untranslated:
         weight *= 4.0 if capitalised else 2.0
     return weight
 

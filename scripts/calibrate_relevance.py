@@ -63,6 +63,7 @@ def main() -> None:
             verdict = ("right" if s.right and s.fact else "WRONG") if s.answerable else "offtopic"
             print(f"{s.relevance:.3f} {verdict:8} {s.language} {s.question}")
     languages = sorted({s.language for s in seen})
+    configured = load_settings().min_relevance
     print("threshold " + " ".join(f"{lang}: article/fact/declined".ljust(30) for lang in languages))
     for threshold in THRESHOLDS:
         cells = []
@@ -75,7 +76,7 @@ def main() -> None:
             fact = sum(s.fact for s in passed) / max(len(on), 1)
             declined = sum(s.relevance < threshold for s in off) / max(len(off), 1)
             cells.append(f"{right:6.1%} {fact:6.1%} {declined:6.1%}".ljust(30))
-        mark = " <- configured" if abs(threshold - load_settings().min_relevance) < 1e-9 else ""
+        mark = " <- configured" if abs(threshold - configured) < 1e-9 else ""
         print(f"{threshold:9.2f} " + " ".join(cells) + mark)
     on = [s.relevance for s in seen if s.answerable and s.right and s.fact]
     off = [s.relevance for s in seen if not s.answerable]
