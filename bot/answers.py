@@ -6,7 +6,10 @@ Method:
    spelling correction and translations) are weighted by specificity; a passage's relevance is
    the share of that weight its words satisfy (exact stems count fully, compound parts in
    part). When no top passage reaches ``min_relevance``, the bot says it found nothing rather
-   than quoting a random passage. The threshold is calibrated in ``docs/RELEVANCE.md``.
+   than quoting a random passage. With the multilingual encoder (:mod:`knowledge.dense`), a
+   question whose meaning is close to an archive sentence (cosine at least ``min_similarity``)
+   passes too, however few of its words match: a paraphrase or another language. Both
+   thresholds are calibrated in ``docs/RELEVANCE.md``.
 2. **Sentences.** Only :func:`answer_sentences` are quoted: no site boilerplate, table rows,
    captions or rhetorical questions, and a list lead-in ending in ``:`` comes with its items.
    Each that matches the question is scored by its own coverage blended with its passage's
@@ -66,6 +69,7 @@ __all__ = [
 ]
 
 Matcher = Callable[[str, Query], list[TermMatch]]
+Closeness = Callable[[str], float]  # cosine of the question with one sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,7 @@ class AnswerPolicy:
     """The knobs of answer composition (documented in the module docstring)."""
 
     min_relevance: float = 0.35
+    min_similarity: float = 0.45
     max_sentences: int = 3
     candidate_passages: int = 8
     candidate_floor: float = 0.5
@@ -81,6 +86,7 @@ class AnswerPolicy:
     answer_type_bonus: float = 1.5
     lead_bonus: float = 1.1
     context_weight: float = 0.5
+    meaning_weight: float = 2.0
 
 
 AnswerType = Literal["amount", "time", "cause"]
@@ -190,7 +196,11 @@ def emphasise(text: str, matches: Sequence[TermMatch]) -> tuple[Span, ...]:
 
 
 def _candidates(
-    query: Query, hits: Sequence[PassageHit], matcher: Matcher, policy: AnswerPolicy
+    query: Query,
+    hits: Sequence[PassageHit],
+    matcher: Matcher,
+    policy: AnswerPolicy,
+    closeness: Closeness | None = None,
 ) -> list[_Candidate]:
     top = hits[0].score
     answer_type = expected_answer_type(query.text)
@@ -214,6 +224,8 @@ def _candidates(
             ) * rank_factor
             if own > 0 and _fits(sentence, answer_type):
                 score *= policy.answer_type_bonus
+            if closeness is not None:
+                score *= 1 + policy.meaning_weight * max(0.0, closeness(sentence))
             if own > 0:
                 found.append(_Candidate(sentence, matches, score, hit))
     found.sort(key=lambda c: c.score, reverse=True)
@@ -263,6 +275,8 @@ def compose_answer(
     *,
     archive_size: int,
     policy: AnswerPolicy | None = None,
+    similarity: float | None = None,
+    closeness: Closeness | None = None,
 ) -> Reply:
     """Answer from the hits, or say helpfully that nothing relevant was found.
 
@@ -273,6 +287,7 @@ def compose_answer(
         phrases: The bot's sentences in the configured language.
         archive_size: Number of articles (for the "nothing found" sentence).
         policy: The composition knobs.
+        similarity: The question's best cosine with an archive sentence; None without an encoder.
     """
     policy = policy or AnswerPolicy()
     no_answer = Reply(
@@ -280,9 +295,10 @@ def compose_answer(
         kind=ReplyKind.NO_ANSWER,
         question=query.text,
     )
-    if not hits or relevance(query, hits, matcher) < policy.min_relevance:
+    close = similarity is not None and similarity >= policy.min_similarity
+    if not hits or (not close and relevance(query, hits, matcher) < policy.min_relevance):
         return no_answer
-    found = _candidates(query, hits, matcher, policy)
+    found = _candidates(query, hits, matcher, policy, closeness)
     if not found:
         return no_answer
     chosen = _choose(query, found, matcher, policy)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import assert_never
 
 from bot.answers import AnswerPolicy, compose_answer
@@ -128,6 +129,8 @@ class Newsdesk:
         if query.corrections:
             words = ", ".join(dict.fromkeys(c.meant for c in query.corrections))
             notices += (phrasebook(query.language).corrected.format(words=words),)
+        vectors = knowledge.vectors
+        meaning = None if vectors is None else vectors.encode_question(clean.text)
         reply = compose_answer(
             query,
             knowledge.search(query, k=10),
@@ -135,6 +138,10 @@ class Newsdesk:
             phrases,
             archive_size=len(knowledge.articles),
             policy=self.policy,
+            similarity=None if vectors is None or meaning is None else vectors.best(meaning),
+            closeness=None
+            if vectors is None or meaning is None
+            else partial(vectors.similarity, meaning),
         )
         return Reply(reply.paragraphs, reply.kind, reply.sources, clean.text, notices)
 

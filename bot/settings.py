@@ -67,6 +67,19 @@ class Settings(BaseSettings):
         le=1,
         description="Share of the question's weight the best passage must match to be answered.",
     )
+    min_similarity: float = Field(
+        default=0.45,
+        ge=0,
+        le=1,
+        description=(
+            "Cosine a question must reach with an archive sentence to be answered even when"
+            " few of its words match (needs newsdesk[multilingual])."
+        ),
+    )
+    multilingual: bool = Field(
+        default=True,
+        description="Use the sentence encoder when newsdesk[multilingual] is installed.",
+    )
     max_question_chars: int = Field(
         default=500, ge=20, description="Longer questions are cut to this many characters."
     )

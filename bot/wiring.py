@@ -25,6 +25,7 @@ from knowledge import (
     GermanAnalyzer,
     KnowledgeBase,
     SquadFormatError,
+    bundled_encoder,
     evaluate,
     load_questions,
     load_squad,
@@ -90,6 +91,7 @@ def build_newsdesk(
                 params=_params(settings),
                 rebuild=rebuild,
                 progress=say,
+                encoder=bundled_encoder() if settings.multilingual else None,
             )
         except ArticleError as error:
             message = f"{error} Set NEWSDESK_ARTICLES_DIR to a folder of articles."
@@ -115,7 +117,9 @@ def build_newsdesk(
         phrases,
         articles_dir=str(settings.articles_dir),
         max_question_chars=settings.max_question_chars,
-        policy=AnswerPolicy(min_relevance=settings.min_relevance),
+        policy=AnswerPolicy(
+            min_relevance=settings.min_relevance, min_similarity=settings.min_similarity
+        ),
         desk=desk,
     )
 

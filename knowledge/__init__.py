@@ -9,6 +9,7 @@ from knowledge.articles import Article, ArticleError, ArticleLoad, SkippedFile, 
 from knowledge.base import KnowledgeBase, PassageHit
 from knowledge.bm25 import Bm25Params, ImpactMatrix
 from knowledge.compounds import CompoundParams, Decompounder
+from knowledge.dense import Encoder, SentenceVectors, bundled_encoder
 from knowledge.evaluation import (
     EvalResult,
     EvalSet,
@@ -41,6 +42,7 @@ __all__ = [
     "CompoundParams",
     "Correction",
     "Decompounder",
+    "Encoder",
     "EvalResult",
     "EvalSet",
     "GermanAnalyzer",
@@ -55,10 +57,12 @@ __all__ = [
     "QueryTerm",
     "QueryTerms",
     "SearchIndex",
+    "SentenceVectors",
     "SkippedFile",
     "SquadFormatError",
     "TermMatch",
     "Word",
+    "bundled_encoder",
     "coverage",
     "detect_language",
     "evaluate",

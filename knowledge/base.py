@@ -16,6 +16,7 @@ from pathlib import Path
 from knowledge.analysis import Analyzer, GermanAnalyzer
 from knowledge.articles import Article, SkippedFile, load_articles
 from knowledge.bm25 import Bm25Params
+from knowledge.dense import Encoder, SentenceVectors
 from knowledge.index import SearchIndex
 from knowledge.languages import language_shares
 from knowledge.matching import TermMatch, find_matches
@@ -52,6 +53,7 @@ class KnowledgeBase:
         skipped: Sequence[SkippedFile] = (),
         loaded_from_cache: bool = False,
         build_seconds: float = 0.0,
+        vectors: SentenceVectors | None = None,
     ) -> None:
         """Hold already built parts; use :meth:`open` or :meth:`build` to make them."""
         self.articles = tuple(articles)
@@ -60,6 +62,7 @@ class KnowledgeBase:
         self.skipped = tuple(skipped)
         self.loaded_from_cache = loaded_from_cache
         self.build_seconds = build_seconds
+        self.vectors = vectors  # sentence vectors, when a multilingual encoder is installed
         self._by_id = {article.id: article for article in self.articles}
         self._passages_of: dict[str, list[Passage]] = {}
         for passage in self.passages:
@@ -100,6 +103,8 @@ class KnowledgeBase:
         params: Bm25Params | None = None,
         rebuild: bool = False,
         progress: Progress | None = None,
+        encoder: Encoder | None = None,
+        vectors_dir: Path | None = None,
     ) -> KnowledgeBase:
         """Load the articles and reuse the cached index when it is still valid.
 
@@ -110,6 +115,8 @@ class KnowledgeBase:
             params: BM25 parameters.
             rebuild: Ignore a saved index.
             progress: Called with a line of progress text for long steps.
+            encoder: Encodes the passages' sentences (:mod:`knowledge.dense`); None for BM25 only.
+            vectors_dir: Folder for the saved sentence vectors (default: ``<cache_dir>-vectors``).
 
         Raises:
             knowledge.articles.ArticleError: the articles folder is missing.
@@ -121,12 +128,27 @@ class KnowledgeBase:
         passages = [
             p for article in loaded.articles for p in split_passages(article.id, article.text)
         ]
+        vectors = (
+            None
+            if encoder is None
+            else SentenceVectors.open(
+                encoder,
+                (s.strip() for p in passages for s in p.sentences),
+                vectors_dir or cache_dir.with_name(f"{cache_dir.name}-vectors"),
+                say,
+            )
+        )
         key = cache_key(loaded.articles)
         index = None if rebuild else SearchIndex.load(cache_dir, key, analyzer, params)
         if index is not None and index.n_docs == len(passages):
             say(f"Reused the saved index of {len(passages)} passages in {cache_dir}")
             return cls(
-                loaded.articles, passages, index, skipped=loaded.skipped, loaded_from_cache=True
+                loaded.articles,
+                passages,
+                index,
+                skipped=loaded.skipped,
+                loaded_from_cache=True,
+                vectors=vectors,
             )
         say(f"Indexing {len(passages)} passages of {len(loaded.articles)} articles ...")
         started = time.perf_counter()
@@ -134,7 +156,14 @@ class KnowledgeBase:
         seconds = time.perf_counter() - started
         index.save(cache_dir, key)
         say(f"Indexed {len(passages)} passages in {seconds:.2f} s; saved to {cache_dir}")
-        return cls(loaded.articles, passages, index, skipped=loaded.skipped, build_seconds=seconds)
+        return cls(
+            loaded.articles,
+            passages,
+            index,
+            skipped=loaded.skipped,
+            build_seconds=seconds,
+            vectors=vectors,
+        )
 
     def article(self, article_id: str) -> Article:
         """Return the article with this id (``KeyError`` when unknown)."""

@@ -12,9 +12,24 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    """Settings for tests: no .env file, no environment, the seeds and a private data folder."""
-    values: dict[str, object] = {"articles_dir": SEEDS, "data_dir": data_dir, **overrides}
+    """Settings for tests: no .env file, no environment, the seeds and a private data folder.
+
+    The multilingual encoder is off (encoding the seeds takes seconds per data folder); the tests
+    of :mod:`knowledge.dense` and ``tests/bot/test_meaning.py`` turn it on.
+    """
+    values: dict[str, object] = {
+        "articles_dir": SEEDS,
+        "data_dir": data_dir,
+        "multilingual": False,
+        **overrides,
+    }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(autouse=True)
+def _no_encoder_in_subprocesses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI tests run ``newsdesk`` in a subprocess: keep the encoder off there too."""
+    monkeypatch.setenv("NEWSDESK_MULTILINGUAL", "false")
 
 
 @pytest.fixture(scope="session")
