@@ -101,7 +101,8 @@ class SentenceVectors:
     Args:
         encoder: Encodes the questions (and made the vectors).
         texts: The sentences, distinct.
-        vectors: Their unit vectors, row by row (float16 keeps them small).
+        vectors: Their unit vectors, row by row (float16 on disk; float32 in memory, where
+            numpy's matrix product is fast: ~100x faster than on float16).
     """
 
     def __init__(self, encoder: Encoder, texts: Sequence[str], vectors: npt.NDArray[np.float16]):
@@ -110,7 +111,7 @@ class SentenceVectors:
         self.encoder = encoder
         self.texts = tuple(texts)
         self._row = {text: i for i, text in enumerate(self.texts)}
-        self._vectors = vectors
+        self._vectors: Vectors = vectors.astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -124,14 +125,14 @@ class SentenceVectors:
         """The highest cosine between the question and any sentence (0 for an empty archive)."""
         if not len(self._vectors):
             return 0.0
-        return float((self._vectors @ question.astype(np.float16)).max())
+        return float((self._vectors @ question).max())
 
     def similarity(self, question: Vectors, sentence: str) -> float:
         """The cosine between the question and one archive sentence (0 when unknown)."""
         row = self._row.get(sentence)
         if row is None:
             return 0.0
-        return float(self._vectors[row].astype(np.float32) @ question)
+        return float(self._vectors[row] @ question)
 
     @classmethod
     def open(
