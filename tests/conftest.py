@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,8 +16,28 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings for tests: no .env file, no environment, the seeds and a private data folder."""
-    values: dict[str, object] = {"articles_dir": SEEDS, "data_dir": data_dir, **overrides}
+    values: dict[str, Any] = {"articles_dir": SEEDS, "data_dir": data_dir, **overrides}
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+#: Environment variables that Settings (or Bolt and discord.py themselves) would read.
+ENVIRONMENT_PREFIXES = ("NEWSDESK_", "SLACK_", "DISCORD_")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_real_environment() -> Iterator[None]:
+    """Keep every test from reading the developer's environment or a ``.env`` file.
+
+    Exported ``NEWSDESK_*``, ``SLACK_*`` and ``DISCORD_*`` variables are removed, and settings
+    built without ``_env_file=None`` read no ``.env`` either. A test that wants a variable sets it
+    with ``monkeypatch.setenv`` after this fixture has run.
+    """
+    with pytest.MonkeyPatch.context() as patch:  # session-wide: session fixtures build settings
+        for name in list(os.environ):
+            if name.startswith(ENVIRONMENT_PREFIXES):
+                patch.delenv(name)
+        patch.setitem(Settings.model_config, "env_file", None)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -57,3 +58,12 @@ def test_seeds_are_the_shared_articles_byte_for_byte() -> None:
         assert ours == sorted(p.name for p in SHARED_SEEDS.iterdir())
         for name in ours:
             assert (ROOT / "seeds" / name).read_bytes() == (SHARED_SEEDS / name).read_bytes()
+
+
+def test_tests_see_no_exported_settings() -> None:
+    """The autouse fixture in conftest.py hides NEWSDESK_*/SLACK_*/DISCORD_* and any .env file."""
+    assert not [name for name in os.environ if name.startswith(("NEWSDESK_", "SLACK_", "DISCORD_"))]
+    settings = Settings()
+    assert settings.language == "de"
+    assert settings.timezone == "Europe/Berlin"
+    assert settings.slack_bot_token is None

@@ -95,7 +95,7 @@ def expect_rejected(
 def test_stale_cache_is_not_used(
     saved: Path, caplog: pytest.LogCaptureFixture, changes: dict[str, object], reason: str
 ) -> None:
-    expect_rejected(saved, caplog, reason, **changes)
+    expect_rejected(saved, caplog, reason, logging.WARNING, **changes)
 
 
 def test_missing_cache_is_not_used_and_is_no_warning(
