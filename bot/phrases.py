@@ -196,7 +196,7 @@ GERMAN = Phrasebook(
         "Wenn es so bleibt, sag der Person Bescheid, die mich betreut."
     ),
     feedback_thanks="Danke für dein Feedback!",
-    feedback_thanks_down="Danke! Ich merke mir, dass diese Antwort nicht geholfen hat.",
+    feedback_thanks_down="Danke! Gespeichert: diese Antwort hat nicht geholfen.",
     post_to_channel="Im Kanal zeigen",
     posted_by="{user} fragte: {question}",
     moment_format="{weekday} %d.%m.%Y %H:%M",
@@ -309,7 +309,7 @@ ENGLISH = Phrasebook(
         "If it keeps happening, tell whoever looks after me."
     ),
     feedback_thanks="Thanks for your feedback!",
-    feedback_thanks_down="Thanks! I'll note that this answer did not help.",
+    feedback_thanks_down="Thanks! Your rating is saved: this answer did not help.",
     post_to_channel="Post to channel",
     posted_by="{user} asked: {question}",
     moment_format="{weekday} %Y-%m-%d %H:%M",

@@ -243,3 +243,11 @@ def test_help_in_discord_names_its_slash_commands_without_backticks(core: Newsde
     assert "/help" in text
     assert "`" not in text
     assert "/ask sources" not in text  # that is Slack's
+
+
+def test_feedback_thanks_promise_nothing_the_bot_does_not_do() -> None:
+    from bot.phrases import ENGLISH, GERMAN  # noqa: PLC0415
+
+    for thanks in (GERMAN.feedback_thanks_down, ENGLISH.feedback_thanks_down):
+        assert "merke" not in thanks
+        assert "note" not in thanks  # votes are stored; nothing changes the ranking yet
