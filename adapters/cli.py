@@ -206,6 +206,7 @@ def _run(
                 stdout,
                 color=_use_color(stdout),
                 runtime=lambda posters: Runtime(core, posters, settings),
+                history=settings.data_dir / "shell_history",
             )
         )
     if args.command == "digest":

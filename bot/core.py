@@ -85,7 +85,7 @@ class Newsdesk:
     def _dispatch(self, text: str, context: RequestContext | None) -> Reply:
         match parse_command(text):
             case Help():
-                return self.help()
+                return self.help(context.destination.platform if context else None)
             case ListSources():
                 return self.list_sources()
             case Ask(question):
@@ -169,10 +169,19 @@ class Newsdesk:
         )
         return Reply.info(thanks)
 
-    def help(self) -> Reply:
-        """What the bot understands, with an example."""
+    def help(self, platform: str | None = None) -> Reply:
+        """What the bot understands, with an example, in the syntax of the asker's platform.
+
+        Args:
+            platform: ``"slack"`` or ``"discord"`` for their slash commands; anything else
+                (the console) gets the plain command grammar.
+        """
         intro = self.phrases.help_intro.format(count=len(self.knowledge.articles))
-        return Reply.info(intro, *(f"• {line}" for line in self.phrases.help_lines))
+        lines = {
+            "slack": self.phrases.help_lines_slack,
+            "discord": self.phrases.help_lines_discord,
+        }.get(platform or "", self.phrases.help_lines)
+        return Reply.info(intro, *(f"• {line}" for line in lines))
 
     def list_sources(self) -> Reply:
         """The indexed articles: title, then publisher and date."""

@@ -33,6 +33,8 @@ class Phrasebook:
     date_format: str
     help_intro: str
     help_lines: tuple[str, ...]
+    help_lines_slack: tuple[str, ...]
+    help_lines_discord: tuple[str, ...]
     sources_intro: str
     greeting: str
     digest_heading: str
@@ -122,6 +124,23 @@ GERMAN = Phrasebook(
         "digest help: Digests neuer Artikel, auch regelmäßig",
         "help: diese Hilfe",
     ),
+    help_lines_slack=(
+        f"/ask <Frage>: eine Antwort nur für dich, zum Beispiel /ask {EXAMPLE_QUESTION}",
+        "@newsdesk <Frage>: eine Antwort für alle, im Thread; dort antworte ich auch ohne "
+        "Erwähnung",
+        "/ask sources: die Artikel, die ich kenne",
+        "/digest help: Digests neuer Artikel, auch regelmäßig",
+        "/ask help: diese Hilfe",
+    ),
+    help_lines_discord=(
+        f"/ask question: <Frage>: eine Antwort aus dem Archiv, zum Beispiel {EXAMPLE_QUESTION} "
+        "(private: True: nur für dich)",
+        "@newsdesk <Frage>: eine Antwort als Antwort auf deine Nachricht",
+        "/sources: die Artikel, die ich kenne",
+        "/digest now, /digest subscribe, /digest list, /digest unsubscribe: Digests neuer "
+        "Artikel, auch regelmäßig",
+        "/help: diese Hilfe",
+    ),
     sources_intro="Ich kenne {count} Artikel:",
     greeting="Newsdesk mit {count} Artikeln. Stell eine Frage oder tippe help; quit beendet.",
     digest_heading="Neu im Archiv",
@@ -177,7 +196,7 @@ GERMAN = Phrasebook(
         "Wenn es so bleibt, sag der Person Bescheid, die mich betreut."
     ),
     feedback_thanks="Danke für dein Feedback!",
-    feedback_thanks_down="Danke! Ich merke mir, dass diese Antwort nicht geholfen hat.",
+    feedback_thanks_down="Danke! Gespeichert: diese Antwort hat nicht geholfen.",
     post_to_channel="Im Kanal zeigen",
     posted_by="{user} fragte: {question}",
     moment_format="{weekday} %d.%m.%Y %H:%M",
@@ -217,6 +236,23 @@ ENGLISH = Phrasebook(
         "sources: the articles I know",
         "digest help: digests of new articles, also on a schedule",
         "help: this help",
+    ),
+    help_lines_slack=(
+        f"/ask <question>: an answer only you see, for example /ask {EXAMPLE_QUESTION}",
+        "@newsdesk <question>: an answer for everyone, in a thread; there I answer without a "
+        "mention too",
+        "/ask sources: the articles I know",
+        "/digest help: digests of new articles, also on a schedule",
+        "/ask help: this help",
+    ),
+    help_lines_discord=(
+        f"/ask question: <question>: an answer from the archive, for example {EXAMPLE_QUESTION} "
+        "(private: True: only you see it)",
+        "@newsdesk <question>: an answer as a reply to your message",
+        "/sources: the articles I know",
+        "/digest now, /digest subscribe, /digest list, /digest unsubscribe: digests of new "
+        "articles, also on a schedule",
+        "/help: this help",
     ),
     sources_intro="I know {count} articles:",
     greeting="Newsdesk with {count} articles. Ask a question or type help; quit leaves.",
@@ -273,7 +309,7 @@ ENGLISH = Phrasebook(
         "If it keeps happening, tell whoever looks after me."
     ),
     feedback_thanks="Thanks for your feedback!",
-    feedback_thanks_down="Thanks! I'll note that this answer did not help.",
+    feedback_thanks_down="Thanks! Your rating is saved: this answer did not help.",
     post_to_channel="Post to channel",
     posted_by="{user} asked: {question}",
     moment_format="{weekday} %Y-%m-%d %H:%M",

@@ -65,6 +65,10 @@ class _CacheRejectedError(Exception):
     """A cache failed a check; the message says which."""
 
 
+class _ArchiveChangedError(_CacheRejectedError):
+    """The cache was built from another archive: routine after any change, so logged at INFO."""
+
+
 def save_index(index: SearchIndex, directory: Path, key: str) -> None:
     """Write an index atomically to ``directory`` (owned by the index) under ``key``.
 
@@ -136,6 +140,8 @@ def load_index(
         expected = _identity(key, analyzer, params, compound_weight, compounds)
         for name, value in expected.items():
             if manifest.get(name) != value:
+                if name == "key":
+                    raise _ArchiveChangedError("stale: key differs (the archive changed)")
                 raise _CacheRejectedError(f"stale or foreign cache: {name} differs")
         files = manifest.get("files")
         if not isinstance(files, dict) or set(files) != set(_DATA_FILES):
@@ -160,6 +166,8 @@ def load_index(
     except FileNotFoundError as error:  # no cache yet (first start) or a file gone
         level = logging.INFO if error.filename == str(directory / _MANIFEST) else logging.WARNING
         logger.log(level, "search index cache %s not used: missing %s", directory, error.filename)
+    except _ArchiveChangedError as error:  # articles added, changed or removed: just rebuild
+        logger.info("search index cache %s not used: %s", directory, error)
     except Exception as error:  # an untrusted cache must never stop the start
         logger.warning("search index cache %s not used: %s", directory, error)
     return None

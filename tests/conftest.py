@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +20,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
     The multilingual encoder is off (encoding the seeds takes seconds per data folder); the tests
     of :mod:`knowledge.dense` and ``tests/bot/test_meaning.py`` turn it on.
     """
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "articles_dir": SEEDS,
         "data_dir": data_dir,
         "multilingual": False,
@@ -26,10 +29,28 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-@pytest.fixture(autouse=True)
-def _no_encoder_in_subprocesses(monkeypatch: pytest.MonkeyPatch) -> None:
-    """CLI tests run ``newsdesk`` in a subprocess: keep the encoder off there too."""
-    monkeypatch.setenv("NEWSDESK_MULTILINGUAL", "false")
+#: Environment variables that Settings (or Bolt and discord.py themselves) would read.
+ENVIRONMENT_PREFIXES = ("NEWSDESK_", "SLACK_", "DISCORD_")
+#: What the tests' environment holds instead: no encoder in ``newsdesk`` subprocesses either.
+TEST_ENVIRONMENT = {"NEWSDESK_MULTILINGUAL": "false"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_real_environment() -> Iterator[None]:
+    """Keep every test from reading the developer's environment or a ``.env`` file.
+
+    Exported ``NEWSDESK_*``, ``SLACK_*`` and ``DISCORD_*`` variables are removed, and settings
+    built without ``_env_file=None`` read no ``.env`` either. A test that wants a variable sets it
+    with ``monkeypatch.setenv`` after this fixture has run.
+    """
+    with pytest.MonkeyPatch.context() as patch:  # session-wide: session fixtures build settings
+        for name in list(os.environ):
+            if name.startswith(ENVIRONMENT_PREFIXES):
+                patch.delenv(name)
+        for name, value in TEST_ENVIRONMENT.items():
+            patch.setenv(name, value)
+        patch.setitem(Settings.model_config, "env_file", None)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from bot import Settings
 from bot.settings import env_name
+from tests.conftest import TEST_ENVIRONMENT
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
@@ -57,3 +59,17 @@ def test_seeds_are_the_shared_articles_byte_for_byte() -> None:
         assert ours == sorted(p.name for p in SHARED_SEEDS.iterdir())
         for name in ours:
             assert (ROOT / "seeds" / name).read_bytes() == (SHARED_SEEDS / name).read_bytes()
+
+
+def test_tests_see_no_exported_settings() -> None:
+    """The autouse fixture in conftest.py hides NEWSDESK_*/SLACK_*/DISCORD_* and any .env file."""
+    exported = {
+        name: value
+        for name, value in os.environ.items()
+        if name.startswith(("NEWSDESK_", "SLACK_", "DISCORD_"))
+    }
+    assert exported == TEST_ENVIRONMENT  # only what conftest.py sets itself
+    settings = Settings()
+    assert settings.language == "de"
+    assert settings.timezone == "Europe/Berlin"
+    assert settings.slack_bot_token is None

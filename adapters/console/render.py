@@ -5,11 +5,12 @@ Pure functions: a reply in, a string or a JSON-ready dict out.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from bot import Phrasebook, Reply, Span
 
-__all__ = ["to_json", "to_terminal"]
+__all__ = ["to_json", "to_terminal", "wrap"]
 
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
@@ -46,6 +47,27 @@ def to_terminal(reply: Reply, phrases: Phrasebook, *, color: bool = False) -> st
         blocks.append("\n".join(lines))
     blocks.extend(f"{dim}({notice}){reset}" for notice in reply.notices)
     return "\n\n".join(blocks)
+
+
+def wrap(text: str, width: int) -> str:
+    """Wrap each line of ``text`` at word boundaries to ``width`` columns, keeping its indent.
+
+    Continuation lines keep the line's leading spaces (so a source's details stay under it);
+    words longer than a line, such as addresses, are never broken.
+    """
+    lines: list[str] = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        wrapped = textwrap.wrap(
+            line.lstrip(" "),
+            width=max(width, len(indent) + 10),
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.extend(wrapped or [line])
+    return "\n".join(lines)
 
 
 def to_json(reply: Reply) -> dict[str, Any]:

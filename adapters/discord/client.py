@@ -15,7 +15,7 @@ import logging
 import discord
 from discord import app_commands
 
-from adapters.discord.commands import slash_commands
+from adapters.discord.commands import CommandTranslator, slash_commands
 from adapters.discord.inbound import SeenMessages, addressed_question, message_context
 from adapters.discord.outbound import NO_PINGS, reply_to
 from bot import CoreWorkers
@@ -72,6 +72,7 @@ class NewsdeskClient(discord.Client):
     async def setup_hook(self) -> None:
         """After login: mark the HTTP side usable and sync the slash commands."""
         self.logged_in.set()
+        await self.tree.set_translator(CommandTranslator())
         await self.sync_commands()
 
     async def sync_commands(self) -> None:

@@ -1,4 +1,9 @@
-"""The slash commands: ``/ask question [private]`` and ``/digest now|subscribe|unsubscribe|list``.
+"""The slash commands: ``/ask question [private]``, ``/sources``, ``/help`` and
+``/digest now|subscribe|unsubscribe|list``.
+
+Descriptions are written in English as :class:`~discord.app_commands.locale_str` and translated to
+German by :class:`CommandTranslator`, so Discord shows each user the descriptions in their client's
+language (``description_localizations`` in the uploaded schema).
 
 Each command defers at once (Discord allows 3 seconds; whether the answer is ephemeral is fixed
 then), asks the core off the event loop (:class:`bot.CoreWorkers`), and answers with a follow-up.
@@ -25,12 +30,55 @@ from adapters.discord.inbound import digest_text, interaction_context
 from adapters.discord.outbound import follow_up
 from bot import CoreWorkers, Phrasebook, Reply
 
-__all__ = ["DigestCommands", "ask_command", "slash_commands"]
+__all__ = [
+    "GERMAN_DESCRIPTIONS",
+    "CommandTranslator",
+    "DigestCommands",
+    "ask_command",
+    "slash_commands",
+]
 
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[discord.Client]
 SlashCommand = app_commands.Command[Any, ..., None]
+_ = app_commands.locale_str
+
+#: Every command and option description, English (as written below) to German.
+GERMAN_DESCRIPTIONS: dict[str, str] = {
+    "Ask the news archive a question": "Stell dem Nachrichtenarchiv eine Frage",
+    "What you want to know, e.g. Wie viel bot Musk für OpenAI?": (
+        "Was du wissen willst, z. B. Wie viel bot Musk für OpenAI?"
+    ),
+    "Only you see the answer": "Nur du siehst die Antwort",
+    "The articles the bot knows": "Die Artikel, die der Bot kennt",
+    "What the bot understands": "Was der Bot versteht",
+    "Digests of new articles for this channel": "Digests neuer Artikel für diesen Kanal",
+    "The latest articles (or those on a topic)": "Die neuesten Artikel (oder die zu einem Thema)",
+    "Only articles about this, e.g. OpenAI": "Nur Artikel hierzu, z. B. OpenAI",
+    "Digests for this channel on a schedule": "Regelmäßige Digests für diesen Kanal",
+    "e.g. weekdays 09:30, daily 08:00 in Europe/Berlin, every 6h, 30 9 * * 1-5": (
+        "z. B. werktags 09:30, täglich 08:00 in Europe/Berlin, alle 6h, 30 9 * * 1-5"
+    ),
+    "Only articles about this topic": "Nur Artikel zu diesem Thema",
+    "End this channel's digests": "Die Digests dieses Kanals beenden",
+    "This channel's digests: next and last run": "Die Digests dieses Kanals: nächster und letzter",
+}
+
+
+class CommandTranslator(app_commands.Translator):
+    """German descriptions for German clients; every other locale sees the English ones."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        """Return the German text of ``string`` for the German locale, else None (English)."""
+        if locale is discord.Locale.german:
+            return GERMAN_DESCRIPTIONS.get(string.message)
+        return None
 
 
 async def respond(
@@ -55,10 +103,10 @@ async def respond(
 def ask_command(workers: CoreWorkers) -> SlashCommand:
     """``/ask question [private]``: an answer from the archive, public unless ``private``."""
 
-    @app_commands.command(name="ask", description="Ask the news archive a question")
+    @app_commands.command(name="ask", description=_("Ask the news archive a question"))
     @app_commands.describe(
-        question="What you want to know, e.g. Wie viel bot Musk für OpenAI?",
-        private="Only you see the answer",
+        question=_("What you want to know, e.g. Wie viel bot Musk für OpenAI?"),
+        private=_("Only you see the answer"),
     )
     async def ask(interaction: Interaction, question: str, private: bool = False) -> None:
         await respond(
@@ -68,12 +116,22 @@ def ask_command(workers: CoreWorkers) -> SlashCommand:
     return ask
 
 
+def keyword_command(workers: CoreWorkers, name: str, description: str) -> SlashCommand:
+    """``/<name>``: the core's answer to the keyword ``name`` (``help``, ``sources``), ephemeral."""
+
+    async def run(interaction: Interaction) -> None:
+        answer = partial(workers.handle, name, interaction_context(interaction))
+        await respond(interaction, workers.core.phrases, answer, ephemeral=True)
+
+    return app_commands.Command(name=name, description=_(description), callback=run)
+
+
 class DigestCommands(app_commands.Group):
     """``/digest``: digests of new articles for this channel, now or on a schedule."""
 
     def __init__(self, workers: CoreWorkers) -> None:
         """Answer the digest commands through ``workers``."""
-        super().__init__(name="digest", description="Digests of new articles for this channel")
+        super().__init__(name="digest", description=_("Digests of new articles for this channel"))
         self.workers = workers
 
     async def _run(self, interaction: Interaction, text: str, *, ephemeral: bool) -> None:
@@ -81,16 +139,16 @@ class DigestCommands(app_commands.Group):
         answer = partial(self.workers.handle, text, context)
         await respond(interaction, self.workers.core.phrases, answer, ephemeral=ephemeral)
 
-    @app_commands.command(name="now", description="The latest articles (or those on a topic)")
-    @app_commands.describe(topic="Only articles about this, e.g. OpenAI")
+    @app_commands.command(name="now", description=_("The latest articles (or those on a topic)"))
+    @app_commands.describe(topic=_("Only articles about this, e.g. OpenAI"))
     async def now(self, interaction: Interaction, topic: str | None = None) -> None:
         """Show the latest articles here, now."""
         await self._run(interaction, digest_text("now", topic), ephemeral=False)
 
-    @app_commands.command(name="subscribe", description="Digests for this channel on a schedule")
+    @app_commands.command(name="subscribe", description=_("Digests for this channel on a schedule"))
     @app_commands.describe(
-        schedule="e.g. weekdays 09:30, daily 08:00 in Europe/Berlin, every 6h, 30 9 * * 1-5",
-        about="Only articles about this topic",
+        schedule=_("e.g. weekdays 09:30, daily 08:00 in Europe/Berlin, every 6h, 30 9 * * 1-5"),
+        about=_("Only articles about this topic"),
     )
     async def subscribe(
         self, interaction: Interaction, schedule: str, about: str | None = None
@@ -100,13 +158,13 @@ class DigestCommands(app_commands.Group):
         text = digest_text("subscribe", schedule, about=about)
         await self._run(interaction, text, ephemeral=not allowed)
 
-    @app_commands.command(name="unsubscribe", description="End this channel's digests")
+    @app_commands.command(name="unsubscribe", description=_("End this channel's digests"))
     async def unsubscribe(self, interaction: Interaction) -> None:
         """End this channel's subscriptions (needs Manage Channels)."""
         allowed = interaction_context(interaction).may_manage
         await self._run(interaction, digest_text("unsubscribe"), ephemeral=not allowed)
 
-    @app_commands.command(name="list", description="This channel's digests: next and last run")
+    @app_commands.command(name="list", description=_("This channel's digests: next and last run"))
     async def list(self, interaction: Interaction) -> None:
         """List this channel's subscriptions (only the asker sees the list)."""
         await self._run(interaction, digest_text("list"), ephemeral=True)
@@ -114,4 +172,9 @@ class DigestCommands(app_commands.Group):
 
 def slash_commands(workers: CoreWorkers) -> list[SlashCommand | app_commands.Group]:
     """Every slash command of the bot, answered through ``workers``."""
-    return [ask_command(workers), DigestCommands(workers)]
+    return [
+        ask_command(workers),
+        keyword_command(workers, "sources", "The articles the bot knows"),
+        keyword_command(workers, "help", "What the bot understands"),
+        DigestCommands(workers),
+    ]

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bot import Newsdesk, ReplyKind, Store, StoreError, build_newsdesk
+from bot import (
+    Destination,
+    Newsdesk,
+    ReplyKind,
+    RequestContext,
+    Store,
+    StoreError,
+    build_newsdesk,
+)
 from tests.conftest import SEEDS, make_settings
 
 CALIBRATION = json.loads(
@@ -24,7 +32,9 @@ def test_questions_about_the_seeds_are_answered_from_the_right_article(
 ) -> None:
     reply = core.ask(str(case["question"]))
     assert reply.answered, reply.text
-    assert reply.sources[0].article_id in case["articles"]
+    articles = case["articles"]
+    assert isinstance(articles, list)
+    assert reply.sources[0].article_id in articles
     assert str(case["fact"]) in reply.text
 
 
@@ -214,3 +224,30 @@ def test_an_unexpected_failure_is_a_sentence_not_a_traceback(
     assert "could not answer a message" in caplog.text
     assert "locked" in caplog.text  # the operator sees the cause
     assert core.ask("Was ist MAI-1?").answered  # and everything else still works
+
+
+def test_help_in_slack_names_its_slash_commands(core: Newsdesk) -> None:
+    slack = RequestContext(Destination("slack", "C1"), user="U1")
+    text = core.handle("help", slack).text
+    assert "/ask <Frage>" in text
+    assert "/ask sources" in text
+    assert "/digest help" in text
+    assert "• help:" not in text  # not the console's grammar
+
+
+def test_help_in_discord_names_its_slash_commands_without_backticks(core: Newsdesk) -> None:
+    discord = RequestContext(Destination("discord", "42"), user="7")
+    text = core.handle("hilfe", discord).text
+    assert "/ask question: <Frage>" in text
+    assert "/sources" in text
+    assert "/help" in text
+    assert "`" not in text
+    assert "/ask sources" not in text  # that is Slack's
+
+
+def test_feedback_thanks_promise_nothing_the_bot_does_not_do() -> None:
+    from bot.phrases import ENGLISH, GERMAN  # noqa: PLC0415
+
+    for thanks in (GERMAN.feedback_thanks_down, ENGLISH.feedback_thanks_down):
+        assert "merke" not in thanks
+        assert "note" not in thanks  # votes are stored; nothing changes the ranking yet

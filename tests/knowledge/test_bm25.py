@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from numpy.testing import assert_allclose
 from rank_bm25 import BM25Okapi
@@ -152,7 +154,7 @@ def test_term_frequencies_beyond_uint16_are_counted() -> None:
 
 
 def test_from_arrays_checks_order_only_within_rows() -> None:
-    arrays = {
+    arrays: dict[str, npt.NDArray[Any]] = {
         "idf": np.ones(3),
         "indptr": np.array([0, 2, 2, 4], dtype=np.int64),  # an empty middle row
         "indices": np.array([1, 3, 0, 2], dtype=np.int32),  # falls across the row boundary

@@ -27,7 +27,8 @@ class CountingEncoder:
         for row, text in zip(rows, texts, strict=True):
             for word in text.lower().split():
                 row[hashlib.sha256(word.encode()).digest()[0] % 16] += 1.0
-        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+        unit: Vectors = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+        return unit
 
 
 SENTENCES = ["Der Windpark liefert Strom.", "Die Bahn baut eine Strecke.", "Kaffee aus Äthiopien."]

@@ -85,7 +85,6 @@ def expect_rejected(
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"key": "articles:other"}, "key differs"),
         ({"analyzer": GermanAnalyzer(stem=False)}, "analyzer differs"),
         ({"params": Bm25Params(k1=1.2)}, "bm25 differs"),
         ({"compound_weight": 0.25}, "compound_weight differs"),
@@ -95,7 +94,14 @@ def expect_rejected(
 def test_stale_cache_is_not_used(
     saved: Path, caplog: pytest.LogCaptureFixture, changes: dict[str, object], reason: str
 ) -> None:
-    expect_rejected(saved, caplog, reason, **changes)
+    expect_rejected(saved, caplog, reason, logging.WARNING, **changes)
+
+
+def test_a_cache_of_another_archive_is_not_used_and_is_no_warning(
+    saved: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    expect_rejected(saved, caplog, "key differs", logging.INFO, key="articles:other")
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]  # a routine rebuild
 
 
 def test_missing_cache_is_not_used_and_is_no_warning(

@@ -56,7 +56,7 @@ async def test_the_commands_are_synced_globally_with_their_options(
     [sync] = fake.requests("PUT", f"/applications/{APP_ID}/commands")
     commands = {c["name"]: c for c in sync.json}
 
-    assert set(commands) == {"ask", "digest"}
+    assert set(commands) == {"ask", "sources", "help", "digest"}
     ask = commands["ask"]
     assert [(o["name"], o["type"], o.get("required", False)) for o in ask["options"]] == [
         ("question", 3, True),
@@ -74,6 +74,37 @@ async def test_the_commands_are_synced_globally_with_their_options(
     assert digest["default_member_permissions"] is None
 
 
+async def test_descriptions_are_localised_in_german(fake: FakeDiscord, bot: DiscordService) -> None:
+    [sync] = fake.requests("PUT", f"/applications/{APP_ID}/commands")
+    commands = {c["name"]: c for c in sync.json}
+
+    ask = commands["ask"]
+    assert ask["description"] == "Ask the news archive a question"
+    assert ask["description_localizations"] == {"de": "Stell dem Nachrichtenarchiv eine Frage"}
+    [question, _private] = ask["options"]
+    assert question["description_localizations"]["de"].startswith("Was du wissen willst")
+    assert commands["help"]["description_localizations"] == {"de": "Was der Bot versteht"}
+    subscribe = next(o for o in commands["digest"]["options"] if o["name"] == "subscribe")
+    assert subscribe["description_localizations"] == {"de": "Regelmäßige Digests für diesen Kanal"}
+    for command in sync.json:  # every description, and every option's, has its German text
+        for described in [command, *command.get("options", [])]:
+            assert described.get("description_localizations", {}).get("de"), described["name"]
+
+
+async def test_help_and_sources_commands_answer_privately_in_discord_syntax(
+    fake: FakeDiscord, bot: DiscordService
+) -> None:
+    deferred, helped = await invoke(fake, interaction("help", []))
+    assert deferred == {"type": 5, "data": {"flags": 64}}
+    text = helped["embeds"][0]["description"]
+    assert "/ask question:" in text
+    assert "/sources" in text
+    assert "/help" in text
+    assert "`" not in text  # no literal backticks
+    _, listed = await invoke(fake, interaction("sources", []))
+    assert "Ich kenne 5 Artikel" in str(listed)
+
+
 async def test_a_development_guild_gets_the_commands_at_once(
     fake: FakeDiscord, newsdesk: Newsdesk, tmp_path: Path
 ) -> None:
@@ -81,7 +112,7 @@ async def test_a_development_guild_gets_the_commands_at_once(
     async with running(DiscordService(newsdesk, settings, guild_ready_timeout=0.05)):
         [sync] = fake.requests("PUT", f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
 
-    assert {c["name"] for c in sync.json} == {"ask", "digest"}
+    assert {c["name"] for c in sync.json} == {"ask", "sources", "help", "digest"}
     assert fake.requests("PUT", f"/applications/{APP_ID}/commands") == []
 
 

@@ -73,7 +73,7 @@ async def test_a_mention_is_answered_with_a_reply_that_pings_nobody(
     payload = reply.json
     assert payload["allowed_mentions"] == {"parse": []}
     assert bot.client.allowed_mentions is not None
-    assert bot.client.allowed_mentions.to_dict() == {"parse": []}  # the client's default too
+    assert dict(bot.client.allowed_mentions.to_dict()) == {"parse": []}  # the client's default too
     assert payload["message_reference"]["fail_if_not_exists"] is False
     [embed] = payload["embeds"]
     assert embed["title"] == MUSK

@@ -81,7 +81,7 @@ async def test_a_vote_through_the_socket_is_recorded(bot: SlackHarness, store: M
     assert await bot.click(VOTE_DOWN, "answer-7", user="U3") == 200
     await bot.fake.wait_for(lambda: bot.fake.responses_to("click"))
     assert bot.fake.responses_to("click")[0]["text"] == (
-        "Danke! Ich merke mir, dass diese Antwort nicht geholfen hat."
+        "Danke! Gespeichert: diese Antwort hat nicht geholfen."
     )
     assert store.votes("answer-7") == {"U3": "down"}
 
