@@ -215,7 +215,14 @@ def _run(
     if args.command == "sources":
         stdout.write(to_terminal(core.list_sources(), core.phrases) + "\n")
         return 0
+    return _index(core, stdout, stderr)
+
+
+def _index(core: Newsdesk, stdout: TextIO, stderr: TextIO) -> int:
     stdout.write(core.index_summary() + "\n")
+    if core.knowledge.save_error:  # `newsdesk index` exists to save it: say so and fail
+        stderr.write(f"newsdesk: {core.knowledge.save_error}; questions are still answered.\n")
+        return 1
     return 0
 
 
