@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -170,12 +171,23 @@ def main(
             settings, progress=quiet_progress, rebuild=args.command == "index" and args.rebuild
         )
         return _run(args, core, settings, stdin=stdin, stdout=stdout, stderr=stderr)
-    except NewsdeskError as error:
-        stderr.write(f"newsdesk: {error}\n")
-        return 1
+    except (NewsdeskError, OSError) as error:
+        return _fail(error, verbose=args.verbose, stderr=stderr)
     except KeyboardInterrupt:
         stderr.write("newsdesk: interrupted\n")
         return 130
+
+
+def _fail(error: Exception, *, verbose: bool, stderr: TextIO) -> int:
+    """One sentence on stderr (and the traceback with ``-v``); exit status 1."""
+    if verbose:
+        traceback.print_exception(error, file=stderr)
+    if isinstance(error, OSError):  # a storage fault nothing below turned into a sentence
+        where = f"{error.filename}: " if error.filename else ""
+        stderr.write(f"newsdesk: {where}{error.strerror or error}.\n")
+    else:
+        stderr.write(f"newsdesk: {error}\n")
+    return 1
 
 
 def _run(
@@ -194,6 +206,8 @@ def _run(
         else:
             stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
         return 0
+    if args.command in ("run", "shell") and core.desk is not None:
+        _ = core.desk.store  # open and check the store now: never start serving on a damaged one
     if args.command == "run":
         workers = CoreWorkers(core, settings)  # questions in worker processes while serving chat
         if services := _platforms(core, settings, workers):
