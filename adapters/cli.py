@@ -1,6 +1,6 @@
 """The ``newsdesk`` command line: the entry point that wires settings, core and adapters.
 
-Commands: ``ask``, ``shell``, ``sources``, ``index`` and ``eval``. Replies go to standard output;
+Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``backup`` and ``eval``. Replies go to standard output;
 progress and warnings go to standard error, so ``--json`` output stays one clean object.
 """
 
@@ -29,6 +29,7 @@ from bot import (
     PlatformService,
     Runtime,
     Settings,
+    backup_store,
     build_newsdesk,
     evaluate_answer_file,
     evaluate_retrieval,
@@ -72,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument(
         "--since", type=_date, metavar="YYYY-MM-DD", help="only articles published since then"
     )
+
+    backup = commands.add_parser(
+        "backup", help="copy the store (newsdesk.db) to FILE, safely while the bot runs"
+    )
+    backup.add_argument("file", type=Path, help="where to write the copy, e.g. newsdesk-backup.db")
 
     bench = commands.add_parser(
         "bench", help="benchmarks: search speed at scale, bot latency end to end"
@@ -164,8 +170,8 @@ def main(
         settings = settings or load_settings()
         if args.command == "eval":
             return _eval_command(args, settings, out=stdout, err=stderr, progress=progress)
-        if args.command == "discord":
-            return _discord_invite(settings, stdout)
+        if args.command in ("discord", "backup"):
+            return _helper(args, settings, stdout)
         quiet_progress = progress if args.command == "index" or args.verbose else None
         core = build_newsdesk(
             settings, progress=quiet_progress, rebuild=args.command == "index" and args.rebuild
@@ -249,6 +255,19 @@ def _bench(which: str, options: list[str]) -> int:
     from benchmarks.bot import main as bot  # noqa: PLC0415
 
     return bot(options)
+
+
+def _helper(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """The commands that need settings but no archive: ``discord invite`` and ``backup``."""
+    if args.command == "backup":
+        return _backup(settings, args.file, out)
+    return _discord_invite(settings, out)
+
+
+def _backup(settings: Settings, target: Path, out: TextIO) -> int:
+    backup_store(settings, target)
+    out.write(f"Backed up {settings.store_path} to {target}.\n")
+    return 0
 
 
 def _discord_invite(settings: Settings, out: TextIO) -> int:

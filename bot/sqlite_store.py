@@ -28,7 +28,7 @@ import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -371,6 +371,19 @@ class SqliteStore:
         """Return each user's vote on one answer."""
         rows = self._rows("SELECT user_id, vote FROM votes WHERE answer_id = ?", answer_id)
         return {user: require_vote(vote) for user, vote in rows}
+
+    def backup(self, target: Path) -> None:
+        """Copy the database to ``target`` with SQLite's online backup API (safe while in use).
+
+        Raises:
+            StoreError: the copy cannot be written (the message names the file and why).
+        """
+        with self._connection() as db:
+            try:
+                with closing(sqlite3.connect(target)) as copy:
+                    db.backup(copy)
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreError(f"cannot write the backup {target}: {exc}") from exc
 
     def close(self) -> None:
         """Close the connection; later calls raise StoreError. Closing twice is harmless."""

@@ -124,3 +124,23 @@ def test_a_deleted_or_corrupted_index_cache_while_running_is_rebuilt(tmp_path: P
     assert not core.archive.current.loaded_from_cache  # the corrupt cache was not trusted
     assert "97,4 Milliarden USD" in core.handle(QUESTION).text
     assert build_newsdesk(settings).archive.current.loaded_from_cache  # saved again
+
+
+def test_backup_copies_the_store_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data")
+    _store_with_a_delivery(settings)
+    target = tmp_path / "backup.db"
+    status, out, err = run(["backup", str(target)], settings)
+    assert (status, err) == (0, "")
+    assert out == f"Backed up {settings.store_path} to {target}.\n"
+    copy = SqliteStore(target)
+    assert copy.sent_articles(CHANNEL) == frozenset({"a1"})
+    copy.close()
+    status, _, err = run(["backup", str(target)], settings)
+    assert status == 1
+    assert err == f"newsdesk: {target} exists already; name a new file for the backup.\n"
+    _garbage(settings.store_path)
+    status, _, err = run(["backup", str(tmp_path / "second.db")], settings)
+    assert status == 1
+    assert "The store is damaged" in err
+    assert not (tmp_path / "second.db").exists()
