@@ -1,7 +1,8 @@
 """The ``newsdesk`` command line: the entry point that wires settings, core and adapters.
 
-Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``backup`` and ``eval``. Replies go to standard output;
-progress and warnings go to standard error, so ``--json`` output stays one clean object.
+Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``backup`` and
+``eval``. Replies go to standard output; progress, warnings and the one-sentence errors go to
+standard error, so ``--json`` output stays one clean object.
 """
 
 from __future__ import annotations
