@@ -1,7 +1,8 @@
 """The ``newsdesk`` command line: the entry point that wires settings, core and adapters.
 
-Commands: ``ask``, ``shell``, ``sources``, ``index`` and ``eval``. Replies go to standard output;
-progress and warnings go to standard error, so ``--json`` output stays one clean object.
+Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``backup`` and
+``eval``. Replies go to standard output; progress, warnings and the one-sentence errors go to
+standard error, so ``--json`` output stays one clean object.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -28,6 +30,7 @@ from bot import (
     PlatformService,
     Runtime,
     Settings,
+    backup_store,
     build_newsdesk,
     evaluate_answer_file,
     evaluate_retrieval,
@@ -71,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument(
         "--since", type=_date, metavar="YYYY-MM-DD", help="only articles published since then"
     )
+
+    backup = commands.add_parser(
+        "backup", help="copy the store (newsdesk.db) to FILE, safely while the bot runs"
+    )
+    backup.add_argument("file", type=Path, help="where to write the copy, e.g. newsdesk-backup.db")
 
     bench = commands.add_parser(
         "bench", help="benchmarks: search speed at scale, bot latency end to end"
@@ -163,19 +171,30 @@ def main(
         settings = settings or load_settings()
         if args.command == "eval":
             return _eval_command(args, settings, out=stdout, err=stderr, progress=progress)
-        if args.command == "discord":
-            return _discord_invite(settings, stdout)
+        if args.command in ("discord", "backup"):
+            return _helper(args, settings, stdout)
         quiet_progress = progress if args.command == "index" or args.verbose else None
         core = build_newsdesk(
             settings, progress=quiet_progress, rebuild=args.command == "index" and args.rebuild
         )
         return _run(args, core, settings, stdin=stdin, stdout=stdout, stderr=stderr)
-    except NewsdeskError as error:
-        stderr.write(f"newsdesk: {error}\n")
-        return 1
+    except (NewsdeskError, OSError) as error:
+        return _fail(error, verbose=args.verbose, stderr=stderr)
     except KeyboardInterrupt:
         stderr.write("newsdesk: interrupted\n")
         return 130
+
+
+def _fail(error: Exception, *, verbose: bool, stderr: TextIO) -> int:
+    """One sentence on stderr (and the traceback with ``-v``); exit status 1."""
+    if verbose:
+        traceback.print_exception(error, file=stderr)
+    if isinstance(error, OSError):  # a storage fault nothing below turned into a sentence
+        where = f"{error.filename}: " if error.filename else ""
+        stderr.write(f"newsdesk: {where}{error.strerror or error}.\n")
+    else:
+        stderr.write(f"newsdesk: {error}\n")
+    return 1
 
 
 def _run(
@@ -194,6 +213,8 @@ def _run(
         else:
             stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
         return 0
+    if args.command in ("run", "shell") and core.desk is not None:
+        _ = core.desk.store  # open and check the store now: never start serving on a damaged one
     if args.command == "run":
         workers = CoreWorkers(core, settings)  # questions in worker processes while serving chat
         if services := _platforms(core, settings, workers):
@@ -216,7 +237,14 @@ def _run(
     if args.command == "sources":
         stdout.write(to_terminal(core.list_sources(), core.phrases) + "\n")
         return 0
+    return _index(core, stdout, stderr)
+
+
+def _index(core: Newsdesk, stdout: TextIO, stderr: TextIO) -> int:
     stdout.write(core.index_summary() + "\n")
+    if core.knowledge.save_error:  # `newsdesk index` exists to save it: say so and fail
+        stderr.write(f"newsdesk: {core.knowledge.save_error}; questions are still answered.\n")
+        return 1
     return 0
 
 
@@ -229,6 +257,19 @@ def _bench(which: str, options: list[str]) -> int:
     from benchmarks.bot import main as bot  # noqa: PLC0415
 
     return bot(options)
+
+
+def _helper(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """The commands that need settings but no archive: ``discord invite`` and ``backup``."""
+    if args.command == "backup":
+        return _backup(settings, args.file, out)
+    return _discord_invite(settings, out)
+
+
+def _backup(settings: Settings, target: Path, out: TextIO) -> int:
+    backup_store(settings, target)
+    out.write(f"Backed up {settings.store_path} to {target}.\n")
+    return 0
 
 
 def _discord_invite(settings: Settings, out: TextIO) -> int:

@@ -26,7 +26,7 @@ from bot.runtime import PlatformService, Runtime, serve
 from bot.settings import Settings, load_settings
 from bot.store import Destination, Store, StoreError
 from bot.subscriptions import RequestContext
-from bot.wiring import build_newsdesk, evaluate_answer_file, evaluate_retrieval
+from bot.wiring import backup_store, build_newsdesk, evaluate_answer_file, evaluate_retrieval
 from bot.workers import CoreWorkers
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "Store",
     "StoreError",
     "SystemClock",
+    "backup_store",
     "build_newsdesk",
     "cut_at_sentence",
     "defuse_mass_mentions",

@@ -2,12 +2,13 @@
 
 New articles appear without a restart. :meth:`Archive.watch` scans the articles folder every few
 seconds (names, sizes and modification times of its ``.txt``/``.md`` files: a cheap ``stat`` per
-file, no reading); when that fingerprint changes it reopens the knowledge base in a worker thread
-(the saved index is reused if nothing that matters changed) and swaps it in. Questions keep being
-answered from the previous knowledge base meanwhile: readers take ``archive.current`` once per
-request, and the swap is a single attribute assignment. A failed refresh is logged and the old
-knowledge base stays. Each swap bumps :attr:`Archive.generation`, which tells the answering worker
-processes (:mod:`bot.workers`) to reopen their own copies.
+file, no reading, and only the files the loader would read: see :func:`knowledge.scan_folder`);
+when that fingerprint changes it reopens the knowledge base in a worker thread (the saved index
+is reused if nothing that matters changed) and swaps it in. Questions keep being answered from
+the previous knowledge base meanwhile: readers take ``archive.current`` once per request, and
+the swap is a single attribute assignment. A failed refresh is logged and the old knowledge base
+stays. Each swap bumps :attr:`Archive.generation`, which tells the answering worker processes
+(:mod:`bot.workers`) to reopen their own copies.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from knowledge import KnowledgeBase
+from knowledge import KnowledgeBase, scan_folder
 
 __all__ = ["Archive", "folder_fingerprint"]
 
@@ -31,18 +32,13 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 def folder_fingerprint(folder: Path) -> Fingerprint:
     """Names, sizes and modification times of the articles under ``folder`` (empty if missing)."""
     entries = []
-    try:
-        for path in folder.rglob("*"):
-            relative = path.relative_to(folder)
-            if path.suffix not in (".txt", ".md") or any(p.startswith(".") for p in relative.parts):
-                continue
-            try:
-                stat = path.stat()
-            except OSError:  # vanished between listing and stat
-                continue
-            entries.append((str(relative), stat.st_size, stat.st_mtime_ns))
-    except OSError:
-        return ()
+    paths, _skipped = scan_folder(folder)  # only files the loader would read (no links out)
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:  # vanished between listing and stat
+            continue
+        entries.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(entries))
 
 

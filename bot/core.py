@@ -28,7 +28,7 @@ from bot.commands import (
 from bot.phrases import Phrasebook, phrasebook
 from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
-from bot.store import Destination, require_vote
+from bot.store import Destination, StoreError, require_vote
 from bot.subscriptions import DigestDesk, RequestContext
 from knowledge import KnowledgeBase
 
@@ -95,7 +95,10 @@ class Newsdesk:
             ) as command:
                 if self.desk is None:
                     return _problem(self.phrases.digests_unavailable)
-                return self.desk.handle(command, context or CONSOLE)
+                try:
+                    return self.desk.handle(command, context or CONSOLE)
+                except StoreError as error:
+                    return self._store_failed(error)
             case unknown:
                 assert_never(unknown)
 
@@ -163,11 +166,19 @@ class Newsdesk:
         if self.desk is None:
             return _problem(self.phrases.digests_unavailable)
         checked = require_vote(vote)
-        self.desk.store.record_vote(answer_id, user, checked, self.desk.clock())
+        try:
+            self.desk.store.record_vote(answer_id, user, checked, self.desk.clock())
+        except StoreError as error:
+            return self._store_failed(error)
         thanks = (
             self.phrases.feedback_thanks if checked == "up" else self.phrases.feedback_thanks_down
         )
         return Reply.info(thanks)
+
+    def _store_failed(self, error: StoreError) -> Reply:
+        """The store failed: operators get the cause, the user a sentence; answers carry on."""
+        logger.warning("the store failed, digests and votes are unavailable: %s", error)
+        return _problem(self.phrases.store_unavailable)
 
     def help(self, platform: str | None = None) -> Reply:
         """What the bot understands, with an example, in the syntax of the asker's platform.

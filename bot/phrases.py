@@ -62,6 +62,7 @@ class Phrasebook:
     weekdays: tuple[str, ...]
     shortened_reply: str
     internal_error: str
+    store_unavailable: str
     feedback_thanks: str
     feedback_thanks_down: str
     post_to_channel: str
@@ -195,6 +196,11 @@ GERMAN = Phrasebook(
         "Da ist bei mir etwas schiefgegangen; versuch es bitte gleich noch einmal. "
         "Wenn es so bleibt, sag der Person Bescheid, die mich betreut."
     ),
+    store_unavailable=(
+        "Digests und Bewertungen sind gerade nicht verfügbar: mein Speicher ist gestört. "
+        "Fragen beantworte ich weiter. Sag bitte der Person Bescheid, die mich betreut "
+        "(die Ursache steht in meinem Log)."
+    ),
     feedback_thanks="Danke für dein Feedback!",
     feedback_thanks_down="Danke! Gespeichert: diese Antwort hat nicht geholfen.",
     post_to_channel="Im Kanal zeigen",
@@ -307,6 +313,11 @@ ENGLISH = Phrasebook(
     internal_error=(
         "Something went wrong on my side; please try again in a moment. "
         "If it keeps happening, tell whoever looks after me."
+    ),
+    store_unavailable=(
+        "Digests and votes are unavailable right now: my store has failed. "
+        "Questions are still answered. Please tell whoever looks after me "
+        "(the cause is in my log)."
     ),
     feedback_thanks="Thanks for your feedback!",
     feedback_thanks_down="Thanks! Your rating is saved: this answer did not help.",

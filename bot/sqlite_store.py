@@ -28,7 +28,7 @@ import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +152,24 @@ def _schema_version(db: sqlite3.Connection, path: Path) -> int:
     return version
 
 
+def _quick_check(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a damaged file (``PRAGMA quick_check``) with a sentence saying what to do."""
+    try:
+        problems = [str(row[0]) for row in db.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as error:
+        problems = [str(error)]
+    if problems != ["ok"]:
+        raise StoreError(damaged(path, problems[0]))
+
+
+def damaged(path: Path, cause: object) -> str:
+    """The sentence for a store file that cannot be trusted: the file, the cause, what to do."""
+    return (
+        f"The store is damaged: {path}: {cause}; restore it from a backup "
+        f"(`newsdesk backup FILE` makes one), or move it aside to start with an empty store."
+    )
+
+
 def _migrate_one(db: sqlite3.Connection, path: Path) -> bool:
     """Apply the next missing migration in a transaction of its own; False if none was missing."""
     db.execute("BEGIN IMMEDIATE")  # another process may be migrating the same file right now
@@ -187,6 +205,7 @@ def _open(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA busy_timeout = 5000")
         db.execute("PRAGMA foreign_keys = ON")
         _schema_version(db, path)  # before WAL: never rewrite another program's file header
+        _quick_check(db, path)
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"database {path} cannot use WAL mode (it stays in {mode} mode)")
@@ -214,6 +233,8 @@ class SqliteStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db: sqlite3.Connection | None = _open(self.path)
         except (OSError, sqlite3.Error) as exc:
+            if type(exc) is sqlite3.DatabaseError:  # not a database, or a malformed one
+                raise StoreError(damaged(self.path, exc)) from exc
             raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
 
     @contextmanager
@@ -350,6 +371,19 @@ class SqliteStore:
         """Return each user's vote on one answer."""
         rows = self._rows("SELECT user_id, vote FROM votes WHERE answer_id = ?", answer_id)
         return {user: require_vote(vote) for user, vote in rows}
+
+    def backup(self, target: Path) -> None:
+        """Copy the database to ``target`` with SQLite's online backup API (safe while in use).
+
+        Raises:
+            StoreError: the copy cannot be written (the message names the file and why).
+        """
+        with self._connection() as db:
+            try:
+                with closing(sqlite3.connect(target)) as copy:
+                    db.backup(copy)
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreError(f"cannot write the backup {target}: {exc}") from exc
 
     def close(self) -> None:
         """Close the connection; later calls raise StoreError. Closing twice is harmless."""

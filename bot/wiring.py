@@ -16,7 +16,7 @@ from bot.errors import ArchiveError, EvalFileError
 from bot.phrases import phrasebook
 from bot.settings import Settings
 from bot.sqlite_store import SqliteStore
-from bot.store import Store
+from bot.store import Store, StoreError
 from bot.subscriptions import DigestDesk
 from knowledge import (
     ArticleError,
@@ -32,7 +32,7 @@ from knowledge import (
     with_questions,
 )
 
-__all__ = ["LazyStore", "build_newsdesk", "evaluate_retrieval"]
+__all__ = ["LazyStore", "backup_store", "build_newsdesk", "evaluate_retrieval"]
 
 Progress = Callable[[str], None]
 
@@ -122,6 +122,21 @@ def build_newsdesk(
         ),
         desk=desk,
     )
+
+
+def backup_store(settings: Settings, target: Path) -> None:
+    """Copy the store to ``target`` (SQLite's online backup API; safe while the bot runs).
+
+    Raises:
+        StoreError: ``target`` exists, the store is damaged (checked on open), or the copy fails.
+    """
+    if target.exists():
+        raise StoreError(f"{target} exists already; name a new file for the backup.")
+    store = SqliteStore(settings.store_path)
+    try:
+        store.backup(target)
+    finally:
+        store.close()
 
 
 def evaluate_answer_file(path: Path, core: Newsdesk) -> AnswerReport:

@@ -5,7 +5,14 @@ the bot or chat platforms.
 """
 
 from knowledge.analysis import Analyzer, GermanAnalyzer, Word
-from knowledge.articles import Article, ArticleError, ArticleLoad, SkippedFile, load_articles
+from knowledge.articles import (
+    Article,
+    ArticleError,
+    ArticleLoad,
+    SkippedFile,
+    load_articles,
+    scan_folder,
+)
 from knowledge.base import KnowledgeBase, PassageHit
 from knowledge.bm25 import Bm25Params, ImpactMatrix
 from knowledge.compounds import CompoundParams, Decompounder
@@ -74,6 +81,7 @@ __all__ = [
     "load_questions",
     "load_squad",
     "relevance",
+    "scan_folder",
     "split_passages",
     "split_sentences",
     "summarize",

@@ -9,6 +9,12 @@ other files still load. Reasons are short English phrases: ``"empty file"``,
 ``"unreadable: Permission denied"`` and ``"duplicate article id"`` (two files with the same
 stem, e.g. ``a.txt`` and ``sub/a.md``: the first in sorted path order wins).
 
+Only regular files whose resolved path stays inside the folder are read (:func:`scan_folder`):
+a symbolic link to a file or folder outside it, a looping or dangling link, a FIFO or a device
+file is skipped, so nobody who can drop a file in the folder can publish the host's files.
+Folder links are never followed. Each such entry is warned about once per process, not on
+every rescan.
+
 A UTF-8 byte order mark is dropped and newlines become ``\\n``. A markdown file may start with
 front matter between ``---`` lines holding simple ``key: value`` lines (values optionally
 quoted) for ``title``, ``source``, ``url`` and ``published`` (``YYYY-MM-DD`` or a German date).
@@ -24,9 +30,12 @@ Errors:
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import logging
 import os
+import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +49,7 @@ __all__ = [
     "SkippedFile",
     "load_articles",
     "read_article",
+    "scan_folder",
 ]
 
 logger = logging.getLogger(__name__)
@@ -48,6 +58,8 @@ logger = logging.getLogger(__name__)
 ARTICLE_SUFFIXES: frozenset[str] = frozenset({".txt", ".md"})
 _FRONT_MATTER_KEYS = frozenset({"title", "source", "url", "published"})
 _FENCES = ("---", "...")
+_warned: set[tuple[Path, str]] = set()  # unsafe entries already warned about in this process
+_warned_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,19 +204,85 @@ def load_articles(directory: Path) -> ArticleLoad:
     return ArticleLoad(articles=ordered, skipped=tuple(skipped))
 
 
+def scan_folder(directory: Path) -> tuple[tuple[Path, ...], tuple[SkippedFile, ...]]:
+    """List the article files below a folder that are safe to read, and the entries left out.
+
+    Only regular files whose resolved path stays inside ``directory`` are listed; links to
+    files or folders outside it, looping or dangling links, FIFOs and device files are left
+    out (each logged as a warning once per process). Nothing is read, so it is cheap enough for
+    a watcher that rescans every few seconds.
+
+    Args:
+        directory: The articles folder.
+
+    Returns:
+        The article paths in sorted path order, and the skipped entries with their reasons.
+    """
+    skipped: list[SkippedFile] = []
+    return tuple(_article_paths(directory, skipped)), tuple(skipped)
+
+
 def _article_paths(directory: Path, skipped: list[SkippedFile]) -> list[Path]:
     def unreadable(error: OSError) -> None:
         _skip(skipped, Path(error.filename or directory), f"unreadable: {error.strerror}")
 
+    try:
+        inside = directory.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return []
+    if not inside.is_dir():
+        return []
     found: list[Path] = []
     for root, dirnames, filenames in os.walk(directory, onerror=unreadable):
         dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
-        found.extend(
-            Path(root, name)
-            for name in filenames
-            if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
-        )
+        for name in dirnames:
+            path = Path(root, name)
+            if path.is_symlink() and _outside(path, inside):
+                _skip_once(skipped, path, "symbolic link to a folder outside the articles folder")
+        for name in filenames:
+            if name.startswith(".") or Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            path = Path(root, name)
+            problem = _unsafe(path, inside)
+            if problem:
+                _skip_once(skipped, path, problem)
+            else:
+                found.append(path)
     return sorted(found, key=lambda path: path.relative_to(directory).parts)
+
+
+def _outside(path: Path, inside: Path) -> bool:
+    try:
+        return not path.resolve(strict=True).is_relative_to(inside)
+    except (OSError, RuntimeError):
+        return True
+
+
+def _unsafe(path: Path, inside: Path) -> str | None:
+    """Why ``path`` must not be read, or ``None`` for a regular file inside the folder."""
+    try:
+        resolved = path.resolve(strict=True)
+        mode = resolved.stat().st_mode
+    except RuntimeError:  # Python 3.11 and 3.12 report a link loop so
+        return "symbolic link loop"
+    except OSError as error:  # a loop from 3.13 on; otherwise reading says what is wrong
+        return "symbolic link loop" if error.errno == errno.ELOOP else None
+    if not resolved.is_relative_to(inside):
+        return "symbolic link to a file outside the articles folder"
+    if stat.S_ISREG(mode):
+        return None
+    kind = {stat.S_IFIFO: " (a FIFO)", stat.S_IFCHR: " (a device)", stat.S_IFBLK: " (a device)"}
+    return "not a regular file" + kind.get(stat.S_IFMT(mode), "")
+
+
+def _skip_once(skipped: list[SkippedFile], path: Path, reason: str) -> None:
+    """Record a skipped unsafe entry; warn only the first time this process meets it."""
+    with _warned_lock:
+        first = (path, reason) not in _warned
+        _warned.add((path, reason))
+    if first:
+        logger.warning("Skipping article file %s: %s", path, reason)
+    skipped.append(SkippedFile(path=path, reason=reason))
 
 
 def _skip(skipped: list[SkippedFile], path: Path, reason: str, detail: str = "") -> None:

@@ -8,6 +8,7 @@ the index saved in the cache folder when the articles, the chunking and the anal
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,11 +19,14 @@ from knowledge.articles import Article, SkippedFile, load_articles
 from knowledge.bm25 import Bm25Params
 from knowledge.dense import Encoder, SentenceVectors
 from knowledge.index import SearchIndex
+from knowledge.index_store import IndexCacheError
 from knowledge.languages import language_shares
 from knowledge.matching import TermMatch, find_matches
 from knowledge.query import Query, QueryReader
 from knowledge.summaries import summarize
 from knowledge.text import Passage, split_passages
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["CHUNKING_VERSION", "KnowledgeBase", "PassageHit"]
 
@@ -54,6 +58,7 @@ class KnowledgeBase:
         loaded_from_cache: bool = False,
         build_seconds: float = 0.0,
         vectors: SentenceVectors | None = None,
+        save_error: str | None = None,
     ) -> None:
         """Hold already built parts; use :meth:`open` or :meth:`build` to make them."""
         self.articles = tuple(articles)
@@ -63,6 +68,7 @@ class KnowledgeBase:
         self.loaded_from_cache = loaded_from_cache
         self.build_seconds = build_seconds
         self.vectors = vectors  # sentence vectors, when a multilingual encoder is installed
+        self.save_error = save_error
         self._by_id = {article.id: article for article in self.articles}
         self._passages_of: dict[str, list[Passage]] = {}
         for passage in self.passages:
@@ -154,8 +160,11 @@ class KnowledgeBase:
         started = time.perf_counter()
         index = SearchIndex.build([p.text for p in passages], analyzer, params)
         seconds = time.perf_counter() - started
-        index.save(cache_dir, key)
-        say(f"Indexed {len(passages)} passages in {seconds:.2f} s; saved to {cache_dir}")
+        save_error = _save(index, cache_dir, key)
+        if save_error is None:
+            say(f"Indexed {len(passages)} passages in {seconds:.2f} s; saved to {cache_dir}")
+        else:
+            say(f"Indexed {len(passages)} passages in {seconds:.2f} s; not saved: {save_error}")
         return cls(
             loaded.articles,
             passages,
@@ -163,6 +172,7 @@ class KnowledgeBase:
             skipped=loaded.skipped,
             build_seconds=seconds,
             vectors=vectors,
+            save_error=save_error,
         )
 
     def article(self, article_id: str) -> Article:
@@ -216,3 +226,21 @@ def cache_key(articles: Sequence[Article]) -> str:
     for article in articles:
         digest.update(f"\0{article.id}\0{article.digest}".encode())
     return digest.hexdigest()
+
+
+def _save(index: SearchIndex, cache_dir: Path, key: str) -> str | None:
+    """Save the index; on failure log one warning and return the cause (the index is optional).
+
+    A failed save leaves no partial cache behind (:func:`knowledge.index_store.save_index`
+    removes its temporary folder, and the manifest is written last and validated on load).
+    """
+    try:
+        index.save(cache_dir, key)
+    except IndexCacheError as error:
+        cause = str(error)
+    except OSError as error:
+        cause = f"cannot save the index to {cache_dir}: {error.strerror or error}"
+    else:
+        return None
+    logger.warning("%s; answering from memory (the index is rebuilt at the next start)", cause)
+    return cause
