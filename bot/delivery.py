@@ -255,7 +255,7 @@ class DeliveryLoop:
         _schedule(subscription)  # a broken schedule fails before anything is posted
         destination = subscription.destination
         sent = await asyncio.to_thread(self.store.sent_articles, destination)
-        first_run = not sent and subscription.last_run is None
+        first_run = not sent  # nothing was ever delivered here (not: never ran)
         digest = self.source.compose_for(subscription.topic, sent, first_run=first_run)
         articles = digest.article_ids
         if digest.empty:
