@@ -37,7 +37,8 @@ the window there for a quick restart. A post that timed out (``PostError(ambiguo
 ``TimeoutError``) may have landed, so its delivery is left pending, as the store asks; the next
 run offers its articles again, and recovery skips articles a later delivery already carried.
 
-Store calls run in ``asyncio.to_thread``: a commit waits for an fsync, or up to the store's busy
+Composing a digest (ranking the archive by a topic) runs in ``asyncio.to_thread`` too. Store calls
+run in ``asyncio.to_thread``: a commit waits for an fsync, or up to the store's busy
 timeout when another process writes, and the event loop also serves the chat adapters.
 """
 
@@ -255,8 +256,10 @@ class DeliveryLoop:
         _schedule(subscription)  # a broken schedule fails before anything is posted
         destination = subscription.destination
         sent = await asyncio.to_thread(self.store.sent_articles, destination)
-        first_run = not sent and subscription.last_run is None
-        digest = self.source.compose_for(subscription.topic, sent, first_run=first_run)
+        first_run = not sent  # nothing was ever delivered here (not: never ran)
+        digest = await asyncio.to_thread(  # CPU work (topic ranking): off the chat event loop
+            self.source.compose_for, subscription.topic, sent, first_run=first_run
+        )
         articles = digest.article_ids
         if digest.empty:
             failure = None
@@ -299,7 +302,7 @@ class DeliveryLoop:
         destination, key = delivery.destination, delivery.destination.key
         sent = await asyncio.to_thread(self.store.sent_articles, destination)
         unsent = [a for a in delivery.article_ids if a not in sent]
-        digest = self.source.resend(unsent) if unsent else None
+        digest = await asyncio.to_thread(self.source.resend, unsent) if unsent else None
         if digest is None:  # a later delivery carried them, or they left the archive
             log.info("pending delivery %d to %s has nothing left to send", delivery.id, key)
             await asyncio.to_thread(self.store.abandon_delivery, delivery.id)

@@ -6,8 +6,9 @@ A digest holds the articles new to a channel, that is, not yet recorded as sent 
   measure of :mod:`knowledge.matching`, with the same floor, so unrelated articles stay out);
   without one, newest first (publication date, then article id).
 - **Size.** Up to ``max_items`` articles in full (title, publisher, date, a 2-3 sentence
-  summary); more new articles are listed by title in one "and N more" line, so every article in
-  the digest has really been shown to the channel.
+  summary); more new articles are listed by title in one "and N more" line, as many as fit
+  ``more_chars`` (:func:`fit_more`) whole on every platform, so every article in the digest has
+  really been shown to the channel; the rest stay unsent for the next digest.
 - **First digest.** A channel's first digest shows the latest ``first_run_items`` articles, not
   the whole archive; the older ones are named as a count ("N older articles are in the archive")
   and recorded as delivered, so they do not trickle in later.
@@ -30,6 +31,8 @@ __all__ = [
     "DigestItem",
     "DigestPolicy",
     "digest_reply",
+    "fit_more",
+    "rendered_bound",
     "select_articles",
     "topic_scores",
 ]
@@ -41,6 +44,34 @@ class DigestPolicy:
 
     max_items: int = 5
     first_run_items: int = 3
+    more_chars: int = 1200  # the "more" line's titles, as measured by :func:`rendered_bound`
+
+
+def rendered_bound(text: str) -> int:
+    """An upper bound of ``text``'s length once any adapter has escaped it.
+
+    Slack turns ``&`` into ``&amp;`` (5 characters), Discord puts a backslash before markdown
+    characters (2): counting every character that is neither a letter, a digit nor a space as 5
+    bounds both.
+    """
+    return sum(1 if c.isalnum() or c == " " else 5 for c in text)
+
+
+def fit_more(more: Sequence[tuple[str, str]], budget: int) -> tuple[tuple[str, str], ...]:
+    """The leading ``(article_id, title)`` pairs whose "; "-joined titles fit ``budget``.
+
+    The core fits the "more" line before it records a delivery, so every title recorded as sent
+    is shown whole on every platform; what does not fit stays unsent for the next digest.
+    """
+    kept: list[tuple[str, str]] = []
+    used = 0
+    for article_id, title in more:
+        size = rendered_bound(title) + (2 if kept else 0)
+        if used + size > budget:
+            break
+        kept.append((article_id, title))
+        used += size
+    return tuple(kept)
 
 
 def _newest_first(article: Article) -> tuple[dt.date, str]:
@@ -161,7 +192,9 @@ class ArchiveDigests:
         )
         return Digest(
             items=tuple(self._item(knowledge, a) for a in shown),
-            more=tuple((a.id, a.title) for a in more) if with_more else (),
+            more=fit_more([(a.id, a.title) for a in more], self.policy.more_chars)
+            if with_more
+            else (),
             older=tuple(a.id for a in older),
             topic=topic,
         )
@@ -175,7 +208,7 @@ class ArchiveDigests:
         shown, more = known[: self.policy.max_items], known[self.policy.max_items :]
         return Digest(
             items=tuple(self._item(knowledge, a) for a in shown),
-            more=tuple((a.id, a.title) for a in more),
+            more=fit_more([(a.id, a.title) for a in more], self.policy.more_chars),
         )
 
 

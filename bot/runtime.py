@@ -65,7 +65,7 @@ class Runtime:
             posters,
             clock or SystemClock(),
             post_empty=settings.digest_post_empty,
-            poll_interval=10.0,
+            poll_interval=settings.digest_poll_seconds,
         )
 
     async def run(self, stop: asyncio.Event) -> None:

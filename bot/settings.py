@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     digest_post_empty: bool = Field(
         default=False, description="Post a 'nothing new' line when a digest has no articles."
     )
+    digest_poll_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How often, at most, the delivery loop looks for new or due subscriptions.",
+    )
     archive_scan_seconds: float = Field(
         default=5.0, gt=0, description="How often the articles folder is checked for changes."
     )

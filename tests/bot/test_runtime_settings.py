@@ -1,0 +1,17 @@
+"""The delivery poll interval is one setting, not a constant in the runtime."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot import build_newsdesk
+from bot.runtime import Runtime
+from bot.store import MemoryStore
+from tests.conftest import make_settings
+
+
+def test_the_delivery_loop_polls_at_the_configured_interval(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, digest_poll_seconds=2.5)
+    store = MemoryStore()
+    core = build_newsdesk(settings, store=lambda: store)
+    assert Runtime(core, {}, settings).loop.poll_interval == 2.5
