@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.delivery import DeliveryLoop
@@ -35,7 +36,7 @@ def test_topic_digests_compose_in_a_worker_thread(tmp_path: Path) -> None:
                 seen.append(on_event_loop())
                 return source.compose_for(topic, sent, first_run=first_run)
 
-            def resend(self, article_ids: list[str]) -> Digest | None:
+            def resend(self, article_ids: Sequence[str]) -> Digest | None:
                 seen.append(on_event_loop())
                 return source.resend(article_ids)
 
