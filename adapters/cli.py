@@ -32,6 +32,7 @@ from bot import (
     Settings,
     backup_store,
     build_newsdesk,
+    check_installation,
     evaluate_answer_file,
     evaluate_retrieval,
     load_settings,
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("file", type=Path, help="where to write the copy, e.g. newsdesk-backup.db")
 
+    commands.add_parser(
+        "check", help="check the articles folder, the saved index, the store and the encoder"
+    )
     bench = commands.add_parser(
         "bench", help="benchmarks: search speed at scale, bot latency end to end"
     )
@@ -171,7 +175,7 @@ def main(
         settings = settings or load_settings()
         if args.command == "eval":
             return _eval_command(args, settings, out=stdout, err=stderr, progress=progress)
-        if args.command in ("discord", "backup"):
+        if args.command in ("discord", "backup", "check"):
             return _helper(args, settings, stdout)
         quiet_progress = progress if args.command == "index" or args.verbose else None
         core = build_newsdesk(
@@ -263,6 +267,8 @@ def _helper(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """The commands that need settings but no archive: ``discord invite`` and ``backup``."""
     if args.command == "backup":
         return _backup(settings, args.file, out)
+    if args.command == "check":
+        return _check(settings, out)
     return _discord_invite(settings, out)
 
 
@@ -270,6 +276,14 @@ def _backup(settings: Settings, target: Path, out: TextIO) -> int:
     backup_store(settings, target)
     out.write(f"Backed up {settings.store_path} to {target}.\n")
     return 0
+
+
+def _check(settings: Settings, out: TextIO) -> int:
+    """One line per part; exit status 1 when any part is not sound."""
+    results = check_installation(settings)
+    for result in results:
+        out.write(f"{'ok' if result.ok else 'PROBLEM':7} {result.part:9} {result.detail}\n")
+    return 0 if all(result.ok for result in results) else 1
 
 
 def _discord_invite(settings: Settings, out: TextIO) -> int:

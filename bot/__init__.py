@@ -26,7 +26,14 @@ from bot.runtime import PlatformService, Runtime, serve
 from bot.settings import Settings, load_settings
 from bot.store import Destination, Store, StoreError
 from bot.subscriptions import RequestContext
-from bot.wiring import backup_store, build_newsdesk, evaluate_answer_file, evaluate_retrieval
+from bot.wiring import (
+    CheckResult,
+    backup_store,
+    build_newsdesk,
+    check_installation,
+    evaluate_answer_file,
+    evaluate_retrieval,
+)
 from bot.workers import CoreWorkers
 
 __all__ = [
@@ -37,6 +44,7 @@ __all__ = [
     "AnswerReport",
     "AnswerSetError",
     "ArchiveError",
+    "CheckResult",
     "Clock",
     "CoreWorkers",
     "Destination",
@@ -63,6 +71,7 @@ __all__ = [
     "SystemClock",
     "backup_store",
     "build_newsdesk",
+    "check_installation",
     "cut_at_sentence",
     "defuse_mass_mentions",
     "digest_reply",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer_eval import AnswerReport, AnswerSetError, evaluate_answers, load_answer_set
@@ -24,13 +25,16 @@ from knowledge import (
     EvalResult,
     GermanAnalyzer,
     KnowledgeBase,
+    SearchIndex,
     SquadFormatError,
     bundled_encoder,
     evaluate,
+    load_articles,
     load_questions,
     load_squad,
     with_questions,
 )
+from knowledge.base import cache_key
 
 __all__ = ["LazyStore", "backup_store", "build_newsdesk", "evaluate_retrieval"]
 
@@ -137,6 +141,69 @@ def backup_store(settings: Settings, target: Path) -> None:
         store.backup(target)
     finally:
         store.close()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One line of ``newsdesk check``: what was checked, whether it is sound, and the detail."""
+
+    part: str
+    ok: bool
+    detail: str
+
+
+def check_installation(settings: Settings) -> list[CheckResult]:
+    """Check the article folder, the saved index, the store and the encoder, touching nothing.
+
+    A missing or stale index is sound (it is rebuilt at the next start); a damaged store, or an
+    articles folder that is missing or empty, is not.
+    """
+    results = [CheckResult("settings", True, f"data folder {settings.data_dir}")]
+    try:
+        loaded = load_articles(settings.articles_dir)
+    except ArticleError as error:
+        return [*results, CheckResult("articles", False, str(error))]
+    skipped = f"; {len(loaded.skipped)} files skipped" if loaded.skipped else ""
+    results.append(
+        CheckResult(
+            "articles",
+            bool(loaded.articles),
+            f"{len(loaded.articles)} articles in {settings.articles_dir}{skipped}",
+        )
+    )
+    key = cache_key(loaded.articles)
+    fresh = SearchIndex.load(settings.index_dir, key, GermanAnalyzer(), _params(settings))
+    results.append(
+        CheckResult(
+            "index",
+            True,
+            f"saved index in {settings.index_dir} is current"
+            if fresh is not None
+            else f"no current index in {settings.index_dir}: it is rebuilt at the next start",
+        )
+    )
+    if not settings.store_path.exists():
+        results.append(CheckResult("store", True, f"{settings.store_path} not created yet"))
+    else:
+        try:
+            SqliteStore(settings.store_path).close()  # opening runs PRAGMA quick_check
+            results.append(CheckResult("store", True, f"{settings.store_path} passes quick_check"))
+        except StoreError as error:
+            results.append(CheckResult("store", False, str(error)))
+    installed = bundled_encoder() is not None
+    results.append(
+        CheckResult(
+            "encoder",
+            True,
+            (
+                "multilingual encoder installed"
+                if installed
+                else "BM25 only (no newsdesk[multilingual])"
+            )
+            + ("" if settings.multilingual else "; off (NEWSDESK_MULTILINGUAL=false)"),
+        )
+    )
+    return results
 
 
 def evaluate_answer_file(path: Path, core: Newsdesk) -> AnswerReport:
