@@ -6,7 +6,7 @@ command. Digest subcommands::
 
     digest now [topic words]
     digest subscribe <schedule> [in <timezone>] [about <topic words>]
-    digest unsubscribe
+    digest unsubscribe [<number> | all]
     digest list
     digest help
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 __all__ = [
     "Ask",
@@ -65,7 +66,9 @@ class DigestSubscribe:
 
 @dataclass(frozen=True, slots=True)
 class DigestUnsubscribe:
-    """End this channel's digest subscriptions."""
+    """End one of this channel's digest subscriptions (its number in the list), or ``all``."""
+
+    which: int | Literal["all"] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +102,18 @@ _NOW = frozenset({"now", "jetzt"})
 _SUBSCRIBE = frozenset({"subscribe", "abonnieren", "abo"})
 _UNSUBSCRIBE = frozenset({"unsubscribe", "abbestellen", "kündigen", "kuendigen", "stop"})
 _LIST = frozenset({"list", "liste", "status"})
+_ALL = frozenset({"all", "alle", "alles"})
 _ABOUT = re.compile(r"(?i)\s+(?:about|über|ueber|zum thema|zu)\s+")
+
+
+def _which(tail: str) -> int | Literal["all"] | Literal[False] | None:
+    """What ``digest unsubscribe`` names: a number, ``all``, nothing, or False (not a number)."""
+    which = tail.lower().lstrip("#")
+    if not which:
+        return None
+    if which in _ALL:
+        return "all"
+    return int(which) if which.isdigit() else False
 
 
 def parse_digest(rest: str) -> Command:
@@ -111,8 +125,8 @@ def parse_digest(rest: str) -> Command:
     if word in _SUBSCRIBE:
         schedule, *topic = _ABOUT.split(tail, maxsplit=1)
         return DigestSubscribe(schedule.strip(), (topic[0].strip() or None) if topic else None)
-    if word in _UNSUBSCRIBE and not tail:
-        return DigestUnsubscribe()
+    if word in _UNSUBSCRIBE and (which := _which(tail)) is not False:
+        return DigestUnsubscribe(which)
     if word in _LIST and not tail:
         return DigestList()
     if not word or word in _HELP:

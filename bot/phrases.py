@@ -49,6 +49,10 @@ class Phrasebook:
     subscribed_topic: str
     next_runs: str
     unsubscribed: str
+    unsubscribed_one: str
+    unsubscribe_which: str
+    no_such_subscription: str
+    subscription_exists: str
     no_subscriptions: str
     subscriptions_heading: str
     subscription_line: str
@@ -156,13 +160,23 @@ GERMAN = Phrasebook(
         "digest subscribe <Zeitplan> [in <Zeitzone>] [about <Thema>]: regelmäßig, z. B. "
         "digest subscribe werktags 09:30 in Europe/Berlin about OpenAI",
         "Zeitpläne: täglich 08:00, werktags 09:30, montags 08:00, alle 6h oder Cron (30 9 * * 1-5)",
-        "digest list: die Abos dieses Kanals; digest unsubscribe: alle beenden",
+        "digest list: die Abos dieses Kanals, nummeriert; digest unsubscribe 1 (oder all): beenden",
     ),
     digest_unknown="„digest {word}“ kenne ich nicht.",
     subscribed="Abonniert: {schedule}.",
     subscribed_topic="Abonniert: {schedule}, zum Thema „{topic}“.",
     next_runs="Die nächsten Digests: {runs}.",
-    unsubscribed="{count} Digest-Abo(s) in diesem Kanal beendet.",
+    unsubscribed="Alle {count} Digest-Abos in diesem Kanal sind beendet.",
+    unsubscribed_one="Beendet: {subscription}.",
+    unsubscribe_which=(
+        "Dieser Kanal hat {count} Digest-Abos. Welches soll enden? Schreib `digest unsubscribe 1`"
+        " (die Nummer aus der Liste) oder `digest unsubscribe all`."
+    ),
+    no_such_subscription=(
+        "Ein Abo Nummer {number} gibt es hier nicht. `digest list` zeigt die Abos dieses Kanals"
+        " mit ihren Nummern."
+    ),
+    subscription_exists="Dieses Abo gibt es in diesem Kanal schon: {subscription}.",
     no_subscriptions=(
         "Dieser Kanal hat kein Digest-Abo. Eins anlegen: digest subscribe werktags 09:30"
     ),
@@ -274,13 +288,23 @@ ENGLISH = Phrasebook(
         "digest subscribe <schedule> [in <timezone>] [about <topic>]: regularly, e.g. "
         "digest subscribe weekdays 09:30 in Europe/Berlin about OpenAI",
         "Schedules: daily 08:00, weekdays 09:30, mondays 08:00, every 6h or cron (30 9 * * 1-5)",
-        "digest list: this channel's subscriptions; digest unsubscribe: end them all",
+        "digest list: this channel's subscriptions, numbered; digest unsubscribe 1 (or all): end",
     ),
     digest_unknown="I don't know “digest {word}”.",
     subscribed="Subscribed: {schedule}.",
     subscribed_topic="Subscribed: {schedule}, on “{topic}”.",
     next_runs="Next digests: {runs}.",
-    unsubscribed="Ended {count} digest subscription(s) in this channel.",
+    unsubscribed="Ended all {count} digest subscriptions in this channel.",
+    unsubscribed_one="Ended: {subscription}.",
+    unsubscribe_which=(
+        "This channel has {count} digest subscriptions. Which one should end? Type"
+        " `digest unsubscribe 1` (the number from the list) or `digest unsubscribe all`."
+    ),
+    no_such_subscription=(
+        "There is no subscription number {number} here. `digest list` shows this channel's"
+        " subscriptions with their numbers."
+    ),
+    subscription_exists="This channel already has this subscription: {subscription}.",
     no_subscriptions=(
         "This channel has no digest subscription. Create one: digest subscribe weekdays 09:30"
     ),

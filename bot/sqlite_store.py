@@ -297,6 +297,14 @@ class SqliteStore:
         with self._write() as db:
             return db.execute(sql, _where(destination)).rowcount
 
+    def remove_subscription(self, subscription_id: int) -> bool:
+        """Remove one subscription; False if there was none with this id."""
+        with self._write() as db:
+            return (
+                db.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,)).rowcount
+                > 0
+            )
+
     def record_run(
         self, subscription_id: int, *, ran_at: dt.datetime, next_run: dt.datetime, error: str | None
     ) -> bool:

@@ -189,6 +189,9 @@ class Store(Protocol):
     def remove_subscriptions(self, destination: Destination) -> int:
         """Remove every subscription of one destination and return how many there were."""
 
+    def remove_subscription(self, subscription_id: int) -> bool:
+        """Remove one subscription; False if there was none with this id."""
+
     def record_run(
         self, subscription_id: int, *, ran_at: dt.datetime, next_run: dt.datetime, error: str | None
     ) -> bool:
@@ -273,6 +276,11 @@ class MemoryStore:
             for subscription_id in gone:
                 del self._subscriptions[subscription_id]
             return len(gone)
+
+    def remove_subscription(self, subscription_id: int) -> bool:
+        """Remove one subscription; False if there was none with this id."""
+        with self._open():
+            return self._subscriptions.pop(subscription_id, None) is not None
 
     def record_run(
         self, subscription_id: int, *, ran_at: dt.datetime, next_run: dt.datetime, error: str | None

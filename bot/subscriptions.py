@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.commands import DigestHelp, DigestList, DigestNow, DigestSubscribe, DigestUnsubscribe
@@ -75,8 +76,8 @@ class DigestDesk:
                 return self.now(topic)
             case DigestSubscribe(schedule, topic):
                 return self.subscribe(context, schedule, topic)
-            case DigestUnsubscribe():
-                return self.unsubscribe(context)
+            case DigestUnsubscribe(which):
+                return self.unsubscribe(context, which)
             case DigestList():
                 return self.list(context.destination)
             case DigestHelp(unknown):
@@ -109,6 +110,18 @@ class DigestDesk:
                 (paragraph(problem), paragraph(self.phrases.schedule_example)),
                 kind=ReplyKind.PROBLEM,
             )
+        existing = next(
+            (
+                s
+                for s in self.store.subscriptions(context.destination)
+                if (s.cron, s.timezone) == (schedule.cron, schedule.timezone)
+                and (s.topic or "").casefold() == (topic or "").casefold()
+            ),
+            None,
+        )
+        if existing is not None:
+            exists = self.phrases.subscription_exists.format(subscription=self._name(existing))
+            return Reply((paragraph(exists),), kind=ReplyKind.PROBLEM)
         now = self.clock()
         runs = next_runs(schedule, now, 3)
         self.store.add_subscription(
@@ -132,14 +145,33 @@ class DigestDesk:
         shown = ", ".join(self.phrases.moment(run.astimezone(zone)) for run in runs)
         return Reply.info(first, self.phrases.next_runs.format(runs=shown))
 
-    def unsubscribe(self, context: RequestContext) -> Reply:
-        """End every subscription of the channel."""
+    def unsubscribe(
+        self, context: RequestContext, which: int | Literal["all"] | None = None
+    ) -> Reply:
+        """End subscription number ``which`` of ``digest list``, or ``all``.
+
+        Without a number, a channel's only subscription ends; with several, the reply asks
+        which one (nothing ends on a guess).
+        """
+        phrases = self.phrases
         if not context.may_manage:
-            return Reply((paragraph(self.phrases.not_allowed),), kind=ReplyKind.PROBLEM)
-        count = self.store.remove_subscriptions(context.destination)
-        if not count:
-            return Reply.info(self.phrases.no_subscriptions)
-        return Reply.info(self.phrases.unsubscribed.format(count=count))
+            return Reply((paragraph(phrases.not_allowed),), kind=ReplyKind.PROBLEM)
+        subscriptions = self.store.subscriptions(context.destination)
+        if not subscriptions:
+            return Reply.info(phrases.no_subscriptions)
+        if which is None and len(subscriptions) > 1:
+            ask = phrases.unsubscribe_which.format(count=len(subscriptions))
+            return Reply((paragraph(ask),), kind=ReplyKind.PROBLEM)
+        if which == "all" and len(subscriptions) > 1:
+            count = self.store.remove_subscriptions(context.destination)
+            return Reply.info(phrases.unsubscribed.format(count=count))
+        number = 1 if which in (None, "all") else int(which)
+        if not 1 <= number <= len(subscriptions):
+            missing = phrases.no_such_subscription.format(number=number)
+            return Reply((paragraph(missing),), kind=ReplyKind.PROBLEM)
+        ended = subscriptions[number - 1]
+        self.store.remove_subscription(ended.id)
+        return Reply.info(phrases.unsubscribed_one.format(subscription=self._name(ended)))
 
     def list(self, destination: Destination) -> Reply:
         """The channel's subscriptions with next run, last run and last error."""
@@ -147,8 +179,15 @@ class DigestDesk:
         if not subscriptions:
             return Reply.info(self.phrases.no_subscriptions)
         lines = [self.phrases.subscriptions_heading]
-        lines.extend(f"• {self._describe(s)}" for s in subscriptions)
+        lines.extend(f"{n}. {self._describe(s)}" for n, s in enumerate(subscriptions, start=1))
         return Reply.info(*lines)
+
+    def _name(self, subscription: Subscription) -> str:
+        """The schedule and topic of a subscription, as the channel reads them."""
+        schedule = Schedule(subscription.cron, subscription.timezone, subscription.schedule)
+        topic = subscription.topic
+        suffix = self.phrases.topic_suffix.format(topic=topic) if topic else ""
+        return schedule.describe(self.language) + suffix
 
     def _describe(self, subscription: Subscription) -> str:
         schedule = Schedule(subscription.cron, subscription.timezone, subscription.schedule)

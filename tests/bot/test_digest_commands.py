@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import pytest
 
 from bot import Newsdesk, ReplyKind, build_newsdesk
 from bot.core import CONSOLE
+from bot.phrases import phrasebook
 from bot.store import Destination, MemoryStore
 from bot.subscriptions import RequestContext
 from tests.conftest import SEEDS, make_settings
@@ -126,7 +128,7 @@ def test_list_shows_next_run_last_run_and_status(desk_core: Newsdesk, store: Mem
     )
     text = desk_core.handle("digest list", CHANNEL).text
     assert text == (
-        "Digest-Abos in diesem Kanal:\n\n• montags um 08:00 (Europe/Berlin) zum Thema "
+        "Digest-Abos in diesem Kanal:\n\n1. montags um 08:00 (Europe/Berlin) zum Thema "
         "„Microsoft“: nächster Mo 30.11.2026 08:00, letzter Mo 23.11.2026 08:00, "
         "channel_not_found"
     )
@@ -138,15 +140,55 @@ def test_list_shows_only_this_channels_subscriptions(desk_core: Newsdesk) -> Non
     assert "kein Digest-Abo" in desk_core.handle("digest list", other).text
 
 
-def test_unsubscribe_ends_this_channels_subscriptions(
+def test_unsubscribe_all_ends_this_channels_subscriptions(
     desk_core: Newsdesk, store: MemoryStore
 ) -> None:
     desk_core.handle("digest subscribe daily 08:00", CHANNEL)
     desk_core.handle("digest subscribe mondays 09:00", CHANNEL)
     desk_core.handle("digest subscribe daily 08:00", RequestContext(Destination("slack", "C2")))
-    reply = desk_core.handle("digest unsubscribe", CHANNEL)
-    assert reply.text == "2 Digest-Abo(s) in diesem Kanal beendet."
+    asked = desk_core.handle("digest unsubscribe", CHANNEL)  # two: which one? nothing ends
+    assert asked.kind == ReplyKind.PROBLEM
+    assert "digest unsubscribe 1" in asked.text
+    assert "digest unsubscribe all" in asked.text
+    assert len(store.subscriptions()) == 3
+    reply = desk_core.handle("digest unsubscribe all", CHANNEL)
+    assert reply.text == "Alle 2 Digest-Abos in diesem Kanal sind beendet."
     assert [s.destination.channel for s in store.subscriptions()] == ["C2"]
+
+
+def test_unsubscribe_a_number_from_the_list_ends_only_that_one(
+    desk_core: Newsdesk, store: MemoryStore
+) -> None:
+    desk_core.handle("digest subscribe daily 08:00", CHANNEL)
+    desk_core.handle("digest subscribe mondays 09:00", CHANNEL)
+    assert "\n2. montags um 09:00" in desk_core.handle("digest list", CHANNEL).text
+    missing = desk_core.handle("digest unsubscribe 3", CHANNEL)
+    assert missing.kind == ReplyKind.PROBLEM
+    assert "Nummer 3" in missing.text
+    assert "digest list" in missing.text
+    assert desk_core.handle("digest unsubscribe 2", CHANNEL).text.startswith("Beendet: montags")
+    assert [s.cron for s in store.subscriptions()] == ["0 8 * * *"]
+    assert desk_core.handle("digest unsubscribe", CHANNEL).text.startswith("Beendet: täglich")
+    assert store.subscriptions() == []
+
+
+def test_an_identical_subscription_is_refused(desk_core: Newsdesk, store: MemoryStore) -> None:
+    desk_core.handle("digest subscribe daily 08:00 about Microsoft", CHANNEL)
+    again = desk_core.handle("digest subscribe täglich 8 Uhr über microsoft", CHANNEL)
+    assert again.kind == ReplyKind.PROBLEM
+    assert again.text.startswith("Dieses Abo gibt es in diesem Kanal schon")
+    other_topic = desk_core.handle("digest subscribe daily 08:00 about OpenAI", CHANNEL)
+    assert other_topic.text.startswith("Abonniert")
+    assert len(store.subscriptions()) == 2
+
+
+def test_no_reply_speaks_in_parenthesised_plurals() -> None:
+    for language in ("de", "en"):
+        book = phrasebook(language)
+        texts = [getattr(book, f.name) for f in dataclasses.fields(book)]
+        sentences = [t for t in texts if isinstance(t, str)]
+        assert sentences
+        assert not [t for t in sentences if "(s)" in t or "(e)" in t or "(n)" in t]
 
 
 def test_someone_without_permission_is_refused_politely(

@@ -87,6 +87,14 @@ def test_removing_a_channels_subscriptions_leaves_other_channels_alone(store: St
     assert store.remove_subscriptions(SLACK) == 0
 
 
+def test_removing_one_subscription_by_id(store: Store) -> None:
+    gone = store.add_subscription(daily(SLACK, at(60)))
+    kept = store.add_subscription(daily(SLACK, at(90)))
+    assert store.remove_subscription(gone.id) is True
+    assert store.subscriptions() == [kept]
+    assert store.remove_subscription(gone.id) is False
+
+
 def test_ids_are_never_reused_after_removal(store: Store) -> None:
     removed = store.add_subscription(daily(SLACK, at(60)))
     store.remove_subscriptions(SLACK)

@@ -197,8 +197,8 @@ async def test_workspace_admins_may_manage_when_admins_are_listed(
         replies = []
         for n, user in enumerate(["U1", "UADMIN", "UADMIN"]):
             key = f"r{n}"
-            await bot.command(
-                "subscribe daily 08:00", command="/digest", user=user, response_key=key
+            await bot.command(  # distinct schedules: an identical one is refused as a duplicate
+                f"subscribe daily {8 + n:02d}:00", command="/digest", user=user, response_key=key
             )
             replies.append(texts(await response(bot, key))[1])
         assert replies[0] == GERMAN.not_allowed
