@@ -222,12 +222,13 @@ def _candidates(
             score = (
                 own * (1 - policy.context_weight) + context * policy.context_weight
             ) * rank_factor
-            if own > 0 and _fits(sentence, answer_type):
+            if own == 0:
+                continue
+            if _fits(sentence, answer_type):
                 score *= policy.answer_type_bonus
             if closeness is not None:
                 score *= 1 + policy.meaning_weight * max(0.0, closeness(sentence))
-            if own > 0:
-                found.append(_Candidate(sentence, matches, score, hit))
+            found.append(_Candidate(sentence, matches, score, hit))
     found.sort(key=lambda c: c.score, reverse=True)
     return found
 

@@ -12,7 +12,7 @@ import logging
 from functools import partial
 from typing import assert_never
 
-from bot.answers import AnswerPolicy, compose_answer
+from bot.answers import AnswerPolicy, Closeness, compose_answer
 from bot.archive import Archive
 from bot.commands import (
     Ask,
@@ -132,8 +132,11 @@ class Newsdesk:
         if query.corrections:
             words = ", ".join(dict.fromkeys(c.meant for c in query.corrections))
             notices += (phrasebook(query.language).corrected.format(words=words),)
-        vectors = knowledge.vectors
-        meaning = None if vectors is None else vectors.encode_question(clean.text)
+        similarity: float | None = None
+        closeness: Closeness | None = None
+        if (vectors := knowledge.vectors) is not None:  # the question's meaning, once
+            meaning = vectors.encode_question(clean.text)
+            similarity, closeness = vectors.best(meaning), partial(vectors.similarity, meaning)
         reply = compose_answer(
             query,
             knowledge.search(query, k=10),
@@ -141,10 +144,8 @@ class Newsdesk:
             phrases,
             archive_size=len(knowledge.articles),
             policy=self.policy,
-            similarity=None if vectors is None or meaning is None else vectors.best(meaning),
-            closeness=None
-            if vectors is None or meaning is None
-            else partial(vectors.similarity, meaning),
+            similarity=similarity,
+            closeness=closeness,
         )
         return Reply(reply.paragraphs, reply.kind, reply.sources, clean.text, notices)
 

@@ -153,7 +153,10 @@ class CheckResult:
 
 
 def check_installation(settings: Settings) -> list[CheckResult]:
-    """Check the article folder, the saved index, the store and the encoder, touching nothing.
+    """Check the article folder, the saved index, the store and the encoder.
+
+    Nothing is built or created; an existing store is opened as the bot opens it (so a missing
+    schema migration is applied, as at any start).
 
     A missing or stale index is sound (it is rebuilt at the next start); a damaged store, or an
     articles folder that is missing or empty, is not.
