@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import partial
 from typing import assert_never
 
-from bot.answers import AnswerPolicy, Closeness, compose_answer
+from bot.answers import AnswerPolicy, compose_answer
 from bot.archive import Archive
 from bot.commands import (
     Ask,
@@ -132,20 +131,16 @@ class Newsdesk:
         if query.corrections:
             words = ", ".join(dict.fromkeys(c.meant for c in query.corrections))
             notices += (phrasebook(query.language).corrected.format(words=words),)
-        similarity: float | None = None
-        closeness: Closeness | None = None
-        if (vectors := knowledge.vectors) is not None:  # the question's meaning, once
-            meaning = vectors.encode_question(clean.text)
-            similarity, closeness = vectors.best(meaning), partial(vectors.similarity, meaning)
+        meaning = None if knowledge.meaning is None else knowledge.meaning.read(clean.text)
         reply = compose_answer(
             query,
-            knowledge.search(query, k=10),
+            knowledge.search(query, k=10, meaning=meaning),
             knowledge.matches,
             phrases,
             archive_size=len(knowledge.articles),
             policy=self.policy,
-            similarity=similarity,
-            closeness=closeness,
+            similarity=None if meaning is None else meaning.best,
+            closeness=None if meaning is None else meaning.similarity,
         )
         return Reply(reply.paragraphs, reply.kind, reply.sources, clean.text, notices)
 

@@ -32,6 +32,7 @@ from knowledge import (
     load_articles,
     load_questions,
     load_squad,
+    meaning_of_contexts,
     with_questions,
 )
 from knowledge.base import cache_key
@@ -264,7 +265,20 @@ def evaluate_retrieval(
         f"then asking {len(eval_set.questions)} questions ..."
     )
     started = time.perf_counter()
+    encoder = bundled_encoder() if settings.multilingual else None
+    meaning = (
+        None
+        if encoder is None
+        else meaning_of_contexts(eval_set, encoder, settings.data_dir / "eval-vectors", say)
+    )
     gate = settings.min_relevance if measure_gate else None
-    result = evaluate(eval_set, GermanAnalyzer(), _params(settings), gate=gate)
+    result = evaluate(
+        eval_set,
+        GermanAnalyzer(),
+        _params(settings),
+        gate=gate,
+        meaning=meaning,
+        min_similarity=settings.min_similarity,
+    )
     say(f"Done in {time.perf_counter() - started:.1f} s")
     return result

@@ -18,14 +18,17 @@ from knowledge.bm25 import Bm25Params, ImpactMatrix
 from knowledge.compounds import CompoundParams, Decompounder
 from knowledge.dense import Encoder, SentenceVectors, bundled_encoder
 from knowledge.evaluation import (
+    EvalQuestion,
     EvalResult,
     EvalSet,
     SquadFormatError,
     evaluate,
     load_questions,
     load_squad,
+    meaning_of_contexts,
     with_questions,
 )
+from knowledge.hybrid import FusionParams, PassageMeaning, QuestionMeaning, hybrid_search
 from knowledge.index import Hit, QueryTerm, QueryTerms, SearchIndex
 from knowledge.languages import Language, detect_language
 from knowledge.matching import (
@@ -50,8 +53,10 @@ __all__ = [
     "Correction",
     "Decompounder",
     "Encoder",
+    "EvalQuestion",
     "EvalResult",
     "EvalSet",
+    "FusionParams",
     "GermanAnalyzer",
     "Hit",
     "ImpactMatrix",
@@ -59,10 +64,12 @@ __all__ = [
     "Language",
     "Passage",
     "PassageHit",
+    "PassageMeaning",
     "Query",
     "QueryReader",
     "QueryTerm",
     "QueryTerms",
+    "QuestionMeaning",
     "SearchIndex",
     "SentenceVectors",
     "SkippedFile",
@@ -74,12 +81,14 @@ __all__ = [
     "detect_language",
     "evaluate",
     "find_matches",
+    "hybrid_search",
     "is_boilerplate",
     "is_caption",
     "is_table_row",
     "load_articles",
     "load_questions",
     "load_squad",
+    "meaning_of_contexts",
     "relevance",
     "scan_folder",
     "split_passages",

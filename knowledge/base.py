@@ -18,6 +18,7 @@ from knowledge.analysis import Analyzer, GermanAnalyzer
 from knowledge.articles import Article, SkippedFile, load_articles
 from knowledge.bm25 import Bm25Params
 from knowledge.dense import Encoder, SentenceVectors
+from knowledge.hybrid import PassageMeaning, QuestionMeaning, hybrid_search
 from knowledge.index import SearchIndex
 from knowledge.index_store import IndexCacheError
 from knowledge.languages import language_shares
@@ -67,7 +68,8 @@ class KnowledgeBase:
         self.skipped = tuple(skipped)
         self.loaded_from_cache = loaded_from_cache
         self.build_seconds = build_seconds
-        self.vectors = vectors  # sentence vectors, when a multilingual encoder is installed
+        self.vectors = vectors  # passage and sentence vectors, with a multilingual encoder
+        self.meaning = None if vectors is None else PassageMeaning(vectors, _texts(self.passages))
         self.save_error = save_error
         self._by_id = {article.id: article for article in self.articles}
         self._passages_of: dict[str, list[Passage]] = {}
@@ -139,7 +141,7 @@ class KnowledgeBase:
             if encoder is None
             else SentenceVectors.open(
                 encoder,
-                (s.strip() for p in passages for s in p.sentences),
+                (text for whole, sentences in _texts(passages) for text in (*sentences, whole)),
                 vectors_dir or cache_dir.with_name(f"{cache_dir.name}-vectors"),
                 say,
             )
@@ -207,9 +209,18 @@ class KnowledgeBase:
         """Analyse a question: its language, content words and their alternatives."""
         return self.reader.read(text)
 
-    def search(self, query: Query, k: int = 10) -> list[PassageHit]:
-        """The ``k`` best passages for the query, best first (only those with a positive score)."""
-        hits = self.index.search(query.groups, k)
+    def search(
+        self, query: Query, k: int = 10, *, meaning: QuestionMeaning | None = None
+    ) -> list[PassageHit]:
+        """The ``k`` best passages for the query, best first (only those with a positive score).
+
+        With the question's meaning (from :attr:`meaning`'s ``read``), words and meaning rank
+        together (:func:`knowledge.hybrid.hybrid_search`); without it, BM25 alone.
+        """
+        if meaning is not None:
+            hits = hybrid_search(self.index, query.groups, query.language, meaning, k=k)
+        else:
+            hits = self.index.search(query.groups, k)
         return [
             PassageHit(self.passages[h.doc], self._by_id[self.passages[h.doc].article_id], h.score)
             for h in hits
@@ -218,6 +229,11 @@ class KnowledgeBase:
     def matches(self, text: str, query: Query) -> list[TermMatch]:
         """The words of ``text`` that match the query (for relevance, sentences, emphasis)."""
         return find_matches(text, query, self.index)
+
+
+def _texts(passages: Sequence[Passage]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each passage as its whole text and its sentences, as the encoder sees them."""
+    return [(p.text, tuple(s.strip() for s in p.sentences)) for p in passages]
 
 
 def cache_key(articles: Sequence[Article]) -> str:

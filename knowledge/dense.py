@@ -127,6 +127,19 @@ class SentenceVectors:
             return 0.0
         return float((self._vectors @ question).max())
 
+    def row(self, text: str) -> int:
+        """The row of a text's vector (``KeyError`` when it was not encoded)."""
+        return self._row[text]
+
+    def find(self, text: str) -> int | None:
+        """The row of a text's vector, or None when it was not encoded."""
+        return self._row.get(text)
+
+    def cosines(self, question: Vectors) -> Vectors:
+        """The cosine between the question and every text, by row."""
+        cosines: Vectors = self._vectors @ question
+        return cosines
+
     def similarity(self, question: Vectors, sentence: str) -> float:
         """The cosine between the question and one archive sentence (0 when unknown)."""
         row = self._row.get(sentence)
@@ -156,14 +169,14 @@ class SentenceVectors:
         dimensions = next(iter(saved.values())).shape[0] if saved else 0
         fresh: dict[int, npt.NDArray[np.float16]] = {}
         if missing:
-            say(f"Encoding {len(missing)} new sentences with {encoder.name} ...")
+            say(f"Encoding {len(missing)} new sentences and passages with {encoder.name} ...")
             for start in range(0, len(missing), BATCH):
                 batch = missing[start : start + BATCH]
                 encoded = encoder.encode([texts[i] for i in batch]).astype(np.float16)
                 fresh.update(zip(batch, encoded, strict=True))
                 done = min(start + BATCH, len(missing))
                 if done < len(missing) and (start // BATCH) % 10 == 9:
-                    say(f"  {done} of {len(missing)} sentences encoded")
+                    say(f"  {done} of {len(missing)} encoded")
             dimensions = encoded.shape[1]
         vectors = np.zeros((len(texts), dimensions), dtype=np.float16)
         for i, key in enumerate(keys):
@@ -171,7 +184,7 @@ class SentenceVectors:
         if missing or len(saved) != len(texts):
             _save(folder, keys, vectors)
             if missing:
-                say(f"Encoded {len(missing)} sentences; saved to {folder}")
+                say(f"Encoded {len(missing)} sentences and passages; saved to {folder}")
         return cls(encoder, texts, vectors)
 
 

@@ -24,10 +24,13 @@ from pathlib import Path
 from knowledge.analysis import Analyzer
 from knowledge.bm25 import DEFAULT_BM25, Bm25Params
 from knowledge.compounds import DEFAULT_COMPOUNDS, CompoundParams
+from knowledge.dense import Encoder, SentenceVectors
+from knowledge.hybrid import PassageMeaning, hybrid_search
 from knowledge.index import DEFAULT_COMPOUND_WEIGHT, SearchIndex
 from knowledge.languages import language_shares
 from knowledge.matching import RELEVANCE_PASSAGES, find_matches, relevance
 from knowledge.query import QueryReader
+from knowledge.sentences import split_sentences
 
 __all__ = [
     "EvalQuestion",
@@ -38,6 +41,7 @@ __all__ = [
     "evaluate_index",
     "load_questions",
     "load_squad",
+    "meaning_of_contexts",
     "parse_squad",
     "reciprocal_rank",
     "with_questions",
@@ -224,11 +228,17 @@ def evaluate_index(
     progress: Progress | None = None,
     *,
     gate: float | None = None,
+    meaning: PassageMeaning | None = None,
+    min_similarity: float | None = None,
 ) -> EvalResult:
     """Query a built index with every question of the set and measure the ranking.
 
     Questions are read as ``ask`` reads them (:class:`knowledge.query.QueryReader`: language,
-    stopwords and filler, spelling corrections, translations where the contexts need them).
+    stopwords and filler, spelling corrections, translations where the contexts need them), and
+    ranked as ``ask`` ranks them: with the contexts' ``meaning`` (:mod:`knowledge.hybrid`) when
+    an encoder is installed, BM25 alone otherwise. A question passes the gate as in ``ask``:
+    its words cover a top passage to ``gate``, or its meaning is within ``min_similarity`` of a
+    sentence.
     """
     reader = QueryReader(index, languages=language_shares(eval_set.contexts))
     rr = hits_1 = hits_5 = 0.0
@@ -238,7 +248,14 @@ def evaluate_index(
     for i, question in enumerate(eval_set.questions):
         started = time.perf_counter()
         query = reader.read(question.question)
-        ranking = [hit.doc for hit in index.search(query.groups, k=10)]
+        close = False
+        if meaning is None:
+            hits = index.search(query.groups, k=10)
+        else:
+            compared = meaning.read(question.question)
+            hits = hybrid_search(index, query.groups, query.language, compared, k=10)
+            close = min_similarity is not None and compared.best >= min_similarity
+        ranking = [hit.doc for hit in hits]
         searched += time.perf_counter() - started
         rr += reciprocal_rank(ranking, question.relevant)
         hits_1 += question.relevant in ranking[:1]
@@ -251,7 +268,7 @@ def evaluate_index(
                 ),
                 default=0.0,
             )
-            passed += best >= gate
+            passed += close or best >= gate
         if progress is not None and (i + 1) % 500 == 0 and i + 1 < total:
             progress(i + 1, total)
     elapsed = searched
@@ -277,6 +294,8 @@ def evaluate(
     compounds: CompoundParams = DEFAULT_COMPOUNDS,
     progress: Progress | None = None,
     gate: float | None = None,
+    meaning: PassageMeaning | None = None,
+    min_similarity: float | None = None,
 ) -> EvalResult:
     """Index the set's contexts with ``analyzer`` and evaluate every question.
 
@@ -289,6 +308,8 @@ def evaluate(
         progress: Called with (queries done, total) now and then.
         gate: The relevance a question's best passages must reach to count as passing (none:
             not measured).
+        meaning: The contexts' vectors (:func:`meaning_of_contexts`); None for BM25 alone.
+        min_similarity: The closeness in meaning that also passes the gate.
 
     Returns:
         MRR@10, Recall@1, Recall@5, query count and queries per second (search only).
@@ -300,4 +321,21 @@ def evaluate(
         compound_weight=compound_weight,
         compounds=compounds,
     )
-    return evaluate_index(index, eval_set, progress, gate=gate)
+    return evaluate_index(
+        index, eval_set, progress, gate=gate, meaning=meaning, min_similarity=min_similarity
+    )
+
+
+def meaning_of_contexts(
+    eval_set: EvalSet,
+    encoder: Encoder,
+    cache_dir: Path,
+    progress: Callable[[str], None] | None = None,
+) -> PassageMeaning:
+    """Each context as one passage with its sentences, encoded (and cached) for ranking."""
+    passages = [
+        (context, tuple(s.strip() for s in split_sentences(context) if s.strip()))
+        for context in eval_set.contexts
+    ]
+    texts = (text for whole, sentences in passages for text in (*sentences, whole))
+    return PassageMeaning(SentenceVectors.open(encoder, texts, cache_dir, progress), passages)

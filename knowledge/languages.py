@@ -31,6 +31,7 @@ __all__ = [
     "language_shares",
     "other_language",
     "question_stopwords",
+    "text_language",
 ]
 
 Language = Literal["de", "en"]
@@ -81,6 +82,11 @@ def _leaning(word: str) -> float:
     return zipf_frequency(word, "en") - zipf_frequency(word, "de")
 
 
+def text_language(text: str) -> Language:
+    """The language of a passage of text (its first 2,000 characters decide)."""
+    return detect_language(w.casefold() for w in _WORD.findall(text[:2000]))
+
+
 def language_shares(texts: Sequence[str], *, sample: int = 400) -> dict[Language, float]:
     """Share of texts in each language, from up to ``sample`` of them spread evenly.
 
@@ -93,6 +99,5 @@ def language_shares(texts: Sequence[str], *, sample: int = 400) -> dict[Language
     chosen = texts[::step][:sample]
     counts = dict.fromkeys(LANGUAGES, 0)
     for text in chosen:
-        words = [w.casefold() for w in _WORD.findall(text[:2000])]
-        counts[detect_language(words)] += 1
+        counts[text_language(text)] += 1
     return {language: n / len(chosen) for language, n in counts.items()}

@@ -98,4 +98,4 @@ def test_a_restart_reuses_the_vectors_and_an_added_article_encodes_only_its_sent
     )
     lines.clear()
     build_newsdesk(settings, progress=lines.append)
-    assert any(line.startswith("Encoding 2 new sentences") for line in lines), lines
+    assert any(line.startswith("Encoding 3 new sentences and passages") for line in lines), lines

@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from knowledge import KnowledgeBase, SentenceVectors
-from knowledge.dense import Vectors, bundled_encoder
-
-
-class CountingEncoder:
-    """A deterministic stand-in: a hashed bag of words per text; counts what it encodes."""
-
-    def __init__(self, name: str = "fake-1") -> None:
-        self.name = name
-        self.encoded: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.encoded.extend(texts)
-        rows = np.zeros((len(texts), 16), dtype=np.float32)
-        for row, text in zip(rows, texts, strict=True):
-            for word in text.lower().split():
-                row[hashlib.sha256(word.encode()).digest()[0] % 16] += 1.0
-        unit: Vectors = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
-        return unit
-
+from knowledge.dense import bundled_encoder
+from tests.knowledge.encoders import CountingEncoder
 
 SENTENCES = ["Der Windpark liefert Strom.", "Die Bahn baut eine Strecke.", "Kaffee aus Äthiopien."]
 
@@ -53,7 +33,7 @@ def test_only_new_sentences_are_encoded(tmp_path: Path) -> None:
     lines: list[str] = []
     SentenceVectors.open(grown, [*SENTENCES, "Ein neuer Satz."], tmp_path, lines.append)
     assert grown.encoded == ["Ein neuer Satz."]
-    assert any("Encoding 1 new sentences" in line for line in lines)
+    assert any("Encoding 1 new sentences and passages" in line for line in lines)
 
 
 def test_another_encoder_version_does_not_reuse_the_vectors(tmp_path: Path) -> None:
@@ -85,14 +65,19 @@ def test_a_cache_that_cannot_be_written_is_a_warning_and_vectors_stay_in_memory(
     assert any("sentence vectors not saved" in r.getMessage() for r in caplog.records)
 
 
-def test_the_knowledge_base_encodes_its_sentences_beside_the_index(tmp_path: Path) -> None:
+def test_the_knowledge_base_encodes_its_sentences_and_passages_beside_the_index(
+    tmp_path: Path,
+) -> None:
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "a.md").write_text("Der Windpark liefert Strom. Er steht im Meer.\n", "utf-8")
     encoder = CountingEncoder()
     base = KnowledgeBase.open(articles, tmp_path / "index", encoder=encoder)
     assert base.vectors is not None
-    assert set(encoder.encoded) == {"Der Windpark liefert Strom.", "Er steht im Meer."}
+    sentences = {"Der Windpark liefert Strom.", "Er steht im Meer."}
+    assert set(encoder.encoded) == sentences | {"Der Windpark liefert Strom. Er steht im Meer."}
+    assert base.meaning is not None
+    assert len(base.meaning) == 1
     assert (tmp_path / "index-vectors").is_dir()
     assert KnowledgeBase.open(articles, tmp_path / "index").vectors is None
 
