@@ -24,12 +24,14 @@ from bot.commands import (
     ListSources,
     parse_command,
 )
+from bot.courtesy import Courtesy, courtesy_of
 from bot.phrases import Phrasebook, phrasebook
 from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
 from bot.store import Destination, StoreError, require_vote
 from bot.subscriptions import DigestDesk, RequestContext
 from knowledge import KnowledgeBase
+from knowledge.languages import detect_language, text_language
 
 __all__ = ["CONSOLE", "Newsdesk"]
 
@@ -122,6 +124,8 @@ class Newsdesk:
         knowledge = self.knowledge  # one snapshot per question, even if the archive is refreshed
         if not knowledge.articles:
             return _problem(phrases.empty_archive.format(directory=self.articles_dir))
+        if (courtesy := courtesy_of(clean.text)) is not None:
+            return _courtesy_reply(courtesy, clean.text, len(knowledge.articles), self.phrases)
         query = knowledge.parse_query(clean.text)
         if not query.words:
             if not query.stopwords:
@@ -142,6 +146,10 @@ class Newsdesk:
             similarity=None if meaning is None else meaning.best,
             closeness=None if meaning is None else meaning.similarity,
         )
+        if reply.sources and all(
+            text_language(source.passage) != query.language for source in reply.sources
+        ):
+            notices += (phrasebook(query.language).quoted_in_other_language,)
         return Reply(reply.paragraphs, reply.kind, reply.sources, clean.text, notices)
 
     def warm_up(self) -> None:
@@ -211,6 +219,15 @@ class Newsdesk:
             f"{len(kb.articles)} articles, {len(kb.passages)} passages, "
             f"{len(kb.skipped)} files skipped; index {how}."
         )
+
+
+def _courtesy_reply(courtesy: Courtesy, text: str, count: int, phrases: Phrasebook) -> Reply:
+    """Answer thanks or a greeting in the language it came in (else the bot's own)."""
+    words = [w.casefold() for w in text.split()]
+    language = detect_language(words, "en" if phrases is phrasebook("en") else "de")
+    own = phrasebook(language)
+    sentence = own.thanks_reply if courtesy == "thanks" else own.greeting_reply
+    return Reply((paragraph(sentence.format(count=count)),), kind=ReplyKind.INFO, question=text)
 
 
 def _problem(sentence: str) -> Reply:

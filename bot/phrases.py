@@ -26,6 +26,9 @@ class Phrasebook:
     only_stopwords: str
     shortened: str
     corrected: str
+    quoted_in_other_language: str
+    thanks_reply: str
+    greeting_reply: str
     no_answer: str
     empty_archive: str
     sources_heading: str
@@ -109,6 +112,12 @@ GERMAN = Phrasebook(
         "Deine Nachricht war {length} Zeichen lang; ich habe nur die ersten {limit} gelesen."
     ),
     corrected="Meintest du {words}? Ich habe danach gesucht.",
+    quoted_in_other_language="Die Quelle ist englisch; ich zitiere sie im Original.",
+    thanks_reply="Gern geschehen! Frag mich jederzeit wieder etwas zu den Artikeln.",
+    greeting_reply=(
+        "Hallo! Ich beantworte Fragen zu den {count} Artikeln des Archivs, zum Beispiel: "
+        f"{EXAMPLE_QUESTION}"
+    ),
     no_answer=(
         "Dazu habe ich in den {count} Artikeln des Archivs nichts Passendes gefunden. "
         "Versuch es mit anderen Stichwörtern, etwa Firmen, Personen oder Produkten, "
@@ -238,6 +247,12 @@ ENGLISH = Phrasebook(
     ),
     shortened="Your message was {length} characters long; I read only the first {limit}.",
     corrected="Showing results for {words}.",
+    quoted_in_other_language="The source is in German; quoted as written.",
+    thanks_reply="You're welcome! Ask me about the articles any time.",
+    greeting_reply=(
+        "Hi! I answer questions about the archive's {count} articles, for example: "
+        f"{EXAMPLE_QUESTION}"
+    ),
     no_answer=(
         "I found nothing relevant to that in the archive's {count} articles. "
         "Try other keywords such as companies, people or products, "

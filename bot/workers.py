@@ -161,7 +161,8 @@ class CoreWorkers:
                 *(loop.run_in_executor(pool, os.getpid) for _ in range(self.processes))
             )
         except asyncio.CancelledError:  # closed while starting: leave no process behind
-            pool.shutdown(wait=False, cancel_futures=True)
+            # wait: a process still opening its core would outlive a shutdown that does not
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
             raise
         except Exception as error:  # any failure: report it, keep answering
             pool.shutdown(wait=False, cancel_futures=True)

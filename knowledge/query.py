@@ -37,7 +37,7 @@ from knowledge.spelling import Speller, SpellingParams
 
 __all__ = ["Alternative", "Correction", "Query", "QueryReader", "Slot"]
 
-AlternativeKind = Literal["word", "correction", "translation"]
+AlternativeKind = Literal["word", "correction", "inflection", "translation"]
 
 #: Floor of a word's weight: rank-bm25's epsilon floor can make an idf tiny or negative.
 _MIN_WEIGHT = 0.05
@@ -212,6 +212,11 @@ class QueryReader:
                 alternatives.append(Alternative(meant, frozenset({meant_term}), "correction"))
                 typed = text[term.word.start : term.word.end]
                 correction = Correction(typed, _shaped_like(meant, typed))
+        if not term.known and language == "de":
+            for base in _participle_bases(surface):
+                if terms := self._expand(base):
+                    alternatives.append(Alternative(base, terms, "inflection"))
+                    break
         lemmas = self.glossary.translate(surface, language) if translate else ()
         for lemma in lemmas[:_MAX_TRANSLATIONS]:
             folded = fold(lemma)
@@ -278,6 +283,18 @@ class QueryReader:
         return {part: idf / total for part, idf in zip(term.parts, idfs[1:], strict=True)}
 
 
+def _participle_bases(surface: str) -> list[str]:
+    """A German past participle without its ``ge`` (``gekostet`` -> ``kostet``, ``angekündigt``
+    -> ``ankündigt``), whose inflections the vocabulary may hold."""
+    if len(surface) < 6 or not surface.endswith(("t", "en")):
+        return []
+    return [
+        surface[:at] + surface[at + 2 :]
+        for at in range(len(surface) - 5)
+        if surface.startswith("ge", at)
+    ]
+
+
 def _own_word(word: Word, stop: frozenset[str], term_of: Callable[[str], str | None]) -> Word:
     """The question's reading of one token: possessive dropped, its language's stopwords."""
     surface = word.surface
@@ -300,7 +317,7 @@ def _relevance_weight(slot: Slot, language: Language, capitalised: bool) -> floa
     """
     weight = specificity(slot.word.word.surface, language)
     if not slot.known and not slot.untranslated:
-        weight *= 4.0 if capitalised else 2.0
+        weight *= 4.0 if capitalised and language == "en" else 2.0
     return weight
 
 

@@ -250,3 +250,12 @@ def test_feedback_thanks_promise_nothing_the_bot_does_not_do() -> None:
     for thanks in (GERMAN.feedback_thanks_down, ENGLISH.feedback_thanks_down):
         assert "merke" not in thanks
         assert "note" not in thanks  # votes are stored; nothing changes the ranking yet
+
+
+def test_an_answer_quoted_from_another_language_says_so(core: Newsdesk) -> None:
+    english = core.ask("How much did Musk offer for OpenAI?")
+    assert english.kind == ReplyKind.ANSWER
+    assert english.notices == ("The source is in German; quoted as written.",)
+    german = core.ask("Wie viel bot Musk für OpenAI?")
+    assert german.kind == ReplyKind.ANSWER
+    assert german.notices == ()

@@ -87,11 +87,32 @@ def test_a_translation_reaches_inflected_forms_in_the_vocabulary() -> None:
 def test_an_unknown_word_without_alternatives_weighs_more_for_relevance(
     reader: QueryReader,
 ) -> None:
-    query = reader.read("Wie viel verdient Zalando mit Mozilla?")
-    surfaces = [s.word.word.surface for s in query.slots]
-    weights = dict(zip(surfaces, query.relevance_weights, strict=True))
-    # "Zalando": unseen and capitalised inside the question: four times its specificity
-    assert weights["zalando"] > 3 * weights["mozilla"]
+    english_archive = QueryReader(reader.index, languages={"en": 1.0})
+
+    def weights(text: str, reader: QueryReader = reader) -> dict[str, float]:
+        query = reader.read(text)
+        surfaces = [s.word.word.surface for s in query.slots]
+        return dict(zip(surfaces, query.relevance_weights, strict=True))
+
+    # "Zalando": unseen and capitalised inside an English question (a name): four times its
+    # specificity; in a German question, where every noun is capitalised, twice
+    english = weights("How much does Zalando earn with Mozilla?", english_archive)
+    assert english["zalando"] == pytest.approx(4 * specificity("zalando", "en"))
+    german = weights("Wie viel verdient Zalando mit Mozilla?")
+    assert german["zalando"] == pytest.approx(2 * specificity("zalando", "de"))
+    assert german["mozilla"] == pytest.approx(specificity("mozilla", "de"))
+
+
+def test_a_german_participle_the_index_lacks_matches_its_other_forms() -> None:
+    index = SearchIndex.build(
+        [*DOCS, "Die Übernahme kostet drei Milliarden Dollar."], GermanAnalyzer()
+    )
+    reader = QueryReader(index, languages={"de": 1.0})
+    assert _slots(reader, "Was hat die Übernahme gekostet?")["gekostet"] == ["gekostet", "kostet"]
+    query = reader.read("Was hat die Übernahme gekostet?")
+    assert index.search(query.groups, k=1)[0].doc == len(DOCS)
+    # an English question's words are not German participles
+    assert _slots(reader, "What has the takeover gekostet?")["gekostet"] == ["gekostet"]
 
 
 def test_each_slot_scores_its_best_alternative_once(reader: QueryReader) -> None:
