@@ -119,7 +119,7 @@ GERMAN_CHAT_FILLER: frozenset[str] = frozenset(_GERMAN_FILLER.split())
 _ENGLISH_FILLER = """
     hey hi hello yo folks guys anyone anybody someone somebody know knows tell quick question
     q please pls plz thanks thank thx ty wondering curious remind btw lol ok okay um uh hmm
-    newsdesk bot idea clue info
+    newsdesk bot idea clue info sorry dumb silly stupid asked already actually basically
 """
 
 ENGLISH_CHAT_FILLER: frozenset[str] = frozenset(_ENGLISH_FILLER.split())

@@ -42,6 +42,8 @@ def test_english_function_words_and_chat_filler_are_not_content(reader: QueryRea
     assert query.language == "en"
     assert [s.word.word.surface for s in query.slots] == ["leads", "microsoft", "ai", "team"]
     assert {"hey", "does", "anyone", "know", "who"} <= set(query.stopwords)
+    apology = reader.read("sorry if dumb q, but who leads Microsoft's AI team?")
+    assert [s.word.word.surface for s in apology.slots] == ["leads", "microsoft", "ai", "team"]
 
 
 def test_german_chat_phrasing_is_filler(reader: QueryReader) -> None:
