@@ -159,7 +159,8 @@ GERMAN = Phrasebook(
         "digest now [Thema]: die neuesten Artikel (oder die zum Thema), gleich hier",
         "digest subscribe <Zeitplan> [in <Zeitzone>] [about <Thema>]: regelmäßig, z. B. "
         "digest subscribe werktags 09:30 in Europe/Berlin about OpenAI",
-        "Zeitpläne: täglich 08:00, werktags 09:30, montags 08:00, alle 6h oder Cron (30 9 * * 1-5)",
+        "Zeitpläne: täglich 08:00, werktags 09:30, jeden Montag um 8 Uhr, alle 6h oder Cron "
+        "(30 9 * * 1-5); Zeitzone als Name oder Stadt: in Europe/Berlin, in Berlin",
         "digest list: die Abos dieses Kanals, nummeriert; digest unsubscribe 1 (oder all): beenden",
     ),
     digest_unknown="„digest {word}“ kenne ich nicht.",
@@ -194,9 +195,13 @@ GERMAN = Phrasebook(
         "empty": "Sag mir, wann der Digest kommen soll.",
         "schedule": "Den Zeitplan „{value}“ verstehe ich nicht.",
         "time": "Die Uhrzeit „{value}“ gibt es nicht; schreib sie als HH:MM, etwa 08:00.",
+        "no_time": "Zu „{value}“ fehlt die Uhrzeit, etwa „{value} um 08:00“.",
         "timezone": (
             "Die Zeitzone „{value}“ kenne ich nicht; nimm einen IANA-Namen wie "
-            "Europe/Berlin oder America/New_York."
+            "Europe/Berlin oder America/New_York oder eine Stadt wie Berlin."
+        ),
+        "ambiguous_timezone": (
+            "„{value}“ passt zu mehreren Zeitzonen: {choices}. Schreib den vollen Namen."
         ),
         "interval": (
             "Das Intervall „{value}“ teilt den Tag nicht gleichmäßig; nimm 1, 2, 3, 4, 6, 8 "
@@ -287,7 +292,8 @@ ENGLISH = Phrasebook(
         "digest now [topic]: the latest articles (or those on a topic), right here",
         "digest subscribe <schedule> [in <timezone>] [about <topic>]: regularly, e.g. "
         "digest subscribe weekdays 09:30 in Europe/Berlin about OpenAI",
-        "Schedules: daily 08:00, weekdays 09:30, mondays 08:00, every 6h or cron (30 9 * * 1-5)",
+        "Schedules: daily 08:00, every weekday at 9am, mondays 08:00, every 6h or cron "
+        "(30 9 * * 1-5); time zone by name or city: in Europe/Berlin, in Berlin",
         "digest list: this channel's subscriptions, numbered; digest unsubscribe 1 (or all): end",
     ),
     digest_unknown="I don't know “digest {word}”.",
@@ -322,9 +328,13 @@ ENGLISH = Phrasebook(
         "empty": "Tell me when the digest should come.",
         "schedule": "I don't understand the schedule “{value}”.",
         "time": "There is no time “{value}”; write it as HH:MM, e.g. 08:00.",
+        "no_time": "“{value}” needs a time of day, e.g. “{value} at 08:00”.",
         "timezone": (
             "I don't know the time zone “{value}”; use an IANA name such as Europe/Berlin or "
-            "America/New_York."
+            "America/New_York, or a city such as Berlin."
+        ),
+        "ambiguous_timezone": (
+            "“{value}” matches several time zones: {choices}. Type the full name."
         ),
         "interval": (
             "The interval “{value}” does not divide the day evenly; use 1, 2, 3, 4, 6, 8 or 12 "

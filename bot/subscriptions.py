@@ -105,7 +105,9 @@ class DigestDesk:
         try:
             schedule = parse_schedule(text, default_timezone=self.default_timezone)
         except ScheduleError as error:
-            problem = self.phrases.schedule_errors[error.kind].format(value=error.value)
+            problem = self.phrases.schedule_errors[error.kind].format(
+                value=error.value, choices=", ".join(error.choices)
+            )
             return Reply(
                 (paragraph(problem), paragraph(self.phrases.schedule_example)),
                 kind=ReplyKind.PROBLEM,
