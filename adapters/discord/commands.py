@@ -7,6 +7,8 @@ language (``description_localizations`` in the uploaded schema).
 
 Each command defers at once (Discord allows 3 seconds; whether the answer is ephemeral is fixed
 then), asks the core off the event loop (:class:`bot.CoreWorkers`), and answers with a follow-up.
+A problem (a wrong schedule, no such subscription, a question with only filler words) is only
+the asker's: a public deferred message is deleted and the problem follows up ephemerally.
 
 Who may change a channel's digests: Discord can set default permissions on top-level commands
 only, and ``/digest now`` and ``/digest list`` must stay usable by everyone, so ``/digest`` has
@@ -28,7 +30,7 @@ from discord import app_commands
 
 from adapters.discord.inbound import digest_text, interaction_context
 from adapters.discord.outbound import follow_up
-from bot import CoreWorkers, Phrasebook, Reply
+from bot import CoreWorkers, Phrasebook, Reply, ReplyKind
 
 __all__ = [
     "GERMAN_DESCRIPTIONS",
@@ -62,6 +64,7 @@ GERMAN_DESCRIPTIONS: dict[str, str] = {
     ),
     "Only articles about this topic": "Nur Artikel zu diesem Thema",
     "End this channel's digests": "Die Digests dieses Kanals beenden",
+    "The number from /digest list, or all": "Die Nummer aus /digest list, oder all",
     "This channel's digests: next and last run": "Die Digests dieses Kanals: nächster und letzter",
 }
 
@@ -97,6 +100,11 @@ async def respond(
         log.exception("the core failed on /%s", name)
         await interaction.delete_original_response()  # no "thinking..." left hanging
         return
+    if reply.kind is ReplyKind.PROBLEM and not ephemeral:
+        # A problem is the asker's alone. Ephemerality is fixed at defer time and the first
+        # follow-up would take the deferred message's place, so that message goes first.
+        await interaction.delete_original_response()
+        ephemeral = True
     await follow_up(interaction, reply, phrases, ephemeral=ephemeral)
 
 
@@ -159,10 +167,11 @@ class DigestCommands(app_commands.Group):
         await self._run(interaction, text, ephemeral=not allowed)
 
     @app_commands.command(name="unsubscribe", description=_("End this channel's digests"))
-    async def unsubscribe(self, interaction: Interaction) -> None:
-        """End this channel's subscriptions (needs Manage Channels)."""
+    @app_commands.describe(which=_("The number from /digest list, or all"))
+    async def unsubscribe(self, interaction: Interaction, which: str | None = None) -> None:
+        """End one or all of this channel's subscriptions (needs Manage Channels)."""
         allowed = interaction_context(interaction).may_manage
-        await self._run(interaction, digest_text("unsubscribe"), ephemeral=not allowed)
+        await self._run(interaction, digest_text("unsubscribe", which), ephemeral=not allowed)
 
     @app_commands.command(name="list", description=_("This channel's digests: next and last run"))
     async def list(self, interaction: Interaction) -> None:

@@ -25,6 +25,10 @@ from bot.store import MemoryStore
 from tests.conftest import SEEDS, make_settings
 
 QUESTION = "Wie viel bot Musk für OpenAI?"
+NOT_ALLOWED = (
+    "Die Digest-Abos dieses Kanals darfst du nicht ändern. Frag jemanden, der den Kanal "
+    "verwaltet; `/digest list` und `/digest now` gehen für alle."
+)
 
 
 @pytest.fixture
@@ -105,6 +109,23 @@ async def test_digest_help_shows_the_digest_commands(bot: SlackHarness) -> None:
     assert texts(usage)[1].startswith(GERMAN.digest_help[0])
 
 
+async def test_examples_in_replies_are_slack_commands(bot: SlackHarness) -> None:
+    await bot.command("subscribe every fortnight", command="/digest")
+    wrong = await response(bot)
+    assert wrong["response_type"] == "ephemeral"
+    assert texts(wrong)[1:] == [
+        "Den Zeitplan „every fortnight“ verstehe ich nicht.\n"
+        "So geht es zum Beispiel: `/digest subscribe werktags 09:30 in Europe/Berlin`",
+    ]
+    await bot.command("help", command="/digest", response_key="r2")
+    helped = "\n".join(texts(await response(bot, "r2")))
+    assert (
+        "`/digest subscribe &lt;Zeitplan&gt; [in &lt;Zeitzone&gt;] [about &lt;Thema&gt;]`" in helped
+    )
+    assert "`/digest unsubscribe 1` (oder `/digest unsubscribe all`)" in helped
+    assert " digest list" not in helped  # never the console's bare commands
+
+
 async def test_a_mention_is_answered_in_a_thread_under_it(bot: SlackHarness) -> None:
     assert await bot.event(mention_event(f"<@UBOT> {QUESTION}", ts="100.1", channel="C7")) == 200
     post = await posted(bot)
@@ -124,7 +145,9 @@ async def test_a_direct_message_is_answered_there(bot: SlackHarness) -> None:
     post = await posted(bot)
     assert post["channel"] == "D3"
     assert "thread_ts" not in post
-    assert texts(post) == [GERMAN.no_subscriptions]
+    assert texts(post) == [
+        "Dieser Kanal hat kein Digest-Abo. Eins anlegen: `/digest subscribe werktags 09:30`"
+    ]
 
 
 async def test_one_mention_delivered_twice_and_retried_is_answered_once(bot: SlackHarness) -> None:
@@ -180,7 +203,7 @@ async def test_only_managers_may_change_subscriptions_when_managers_are_set(
 ) -> None:
     async with SlackHarness.serve(newsdesk, seed_settings, managers="U9") as bot:
         await bot.command("subscribe daily 08:00", command="/digest", user="U1")
-        assert texts(await response(bot))[1] == GERMAN.not_allowed
+        assert texts(await response(bot))[1] == NOT_ALLOWED
         assert store.subscriptions() == []
 
         await bot.command("subscribe daily 08:00", command="/digest", user="U9", response_key="r2")
@@ -201,7 +224,7 @@ async def test_workspace_admins_may_manage_when_admins_are_listed(
                 f"subscribe daily {8 + n:02d}:00", command="/digest", user=user, response_key=key
             )
             replies.append(texts(await response(bot, key))[1])
-        assert replies[0] == GERMAN.not_allowed
+        assert replies[0] == NOT_ALLOWED
         assert all(reply.startswith("Abonniert") for reply in replies[1:])
         assert len(store.subscriptions()) == 2
         asked = [call.args["user"] for call in bot.fake.calls_to("users.info")]
