@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from functools import partial
 from typing import assert_never
 
@@ -25,10 +26,11 @@ from bot.commands import (
     ListSources,
     parse_command,
 )
+from bot.feedback import feedback_report
 from bot.phrases import Phrasebook, phrasebook
 from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
-from bot.store import Destination, StoreError, require_vote
+from bot.store import AnsweredQuestion, Destination, StoreError, require_vote
 from bot.subscriptions import DigestDesk, RequestContext
 from knowledge import KnowledgeBase
 
@@ -158,6 +160,46 @@ class Newsdesk:
         if self.desk is None:
             return _problem(self.phrases.digests_unavailable)
         return self.desk.now(topic, since=since)
+
+    def remember_answer(self, reply: Reply, platform: str) -> str | None:
+        """Give an answer people may vote on its id, and keep what it was about in the store.
+
+        Returns None for a reply that is not an answer (help, lists, problems, digests). A store
+        that fails is logged; the id is still given (its votes then lack the question).
+        """
+        if reply.kind not in (ReplyKind.ANSWER, ReplyKind.NO_ANSWER) or reply.digest is not None:
+            return None
+        answer_id = secrets.token_hex(8)
+        if self.desk is not None:
+            answered = AnsweredQuestion(
+                answer_id=answer_id,
+                platform=platform,
+                question=reply.question or "",
+                article_ids=tuple(source.article_id for source in reply.sources),
+                answered_at=self.desk.clock(),
+            )
+            try:
+                self.desk.store.record_answer(answered)
+            except StoreError as error:
+                logger.warning("could not keep answer %s for its votes: %s", answer_id, error)
+        return answer_id
+
+    def feedback_report(self) -> list[str]:
+        """``newsdesk feedback``: votes per question and the worst-rated answers.
+
+        Raises:
+            StoreError: the store cannot be read.
+        """
+        if self.desk is None:
+            return [self.phrases.digests_unavailable]
+        knowledge = self.knowledge
+
+        def title(article_id: str) -> str | None:
+            if not knowledge.has_article(article_id):
+                return None
+            return knowledge.article(article_id).title
+
+        return feedback_report(self.desk.store.feedback(), title)
 
     def record_feedback(self, answer_id: str, user: str, vote: str) -> Reply:
         """Record a 👍 (``"up"``) or 👎 (``"down"``) on an answer and thank the voter.

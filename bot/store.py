@@ -1,4 +1,4 @@
-"""The store port: digest subscriptions, what each channel was sent, and feedback votes.
+"""The store port: digest subscriptions, what each channel was sent, feedback, conversations.
 
 :class:`Store` is the small protocol the digest loop and the commands use; :class:`MemoryStore` is
 its in-memory twin and :class:`bot.sqlite_store.SqliteStore` the embedded default. One contract
@@ -33,6 +33,15 @@ Rules every implementation keeps
 - Subscription and delivery ids are never reused, even after removal.
 - Removing a channel's subscriptions keeps its sent record: re-subscribing never re-sends old news.
 - A failure of the store itself raises :class:`StoreError`, never a database driver's exception.
+
+Feedback and conversations
+--------------------------
+- ``record_answer`` keeps what a 👍/👎 is about: the question, the answer's article ids, the
+  platform (the first record of an answer id wins). ``feedback()`` joins each recorded answer that
+  has votes with its counts; a vote on an answer never recorded is kept but not reported.
+- ``record_question`` keeps a conversation's questions (the key names the platform, channel and
+  thread, so no conversation spans channels); ``recent_questions`` returns the last few asked at
+  or after ``since``, oldest first, and ``forget_questions`` drops those asked before a time.
 """
 
 from __future__ import annotations
@@ -49,6 +58,8 @@ from typing import Literal, Protocol, cast
 from bot.errors import NewsdeskError
 
 __all__ = [
+    "AnswerFeedback",
+    "AnsweredQuestion",
     "DeliveryState",
     "Destination",
     "MemoryStore",
@@ -165,6 +176,33 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class AnsweredQuestion:
+    """An answer people may vote on: what was asked, where, and which articles it quoted."""
+
+    answer_id: str
+    platform: str  # "slack", "discord", "console"
+    question: str
+    article_ids: tuple[str, ...]
+    answered_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        ids: object = self.article_ids
+        if isinstance(ids, str):
+            raise TypeError("article_ids must be a sequence of ids, not a string")
+        object.__setattr__(self, "article_ids", tuple(self.article_ids))
+        object.__setattr__(self, "answered_at", require_utc(self.answered_at, "answered_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFeedback:
+    """A recorded answer and how many people found it helpful (up) or not (down)."""
+
+    answer: AnsweredQuestion
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
 class PendingDelivery:
     """A delivery begun but neither completed nor abandoned: in flight, or cut off by a crash."""
 
@@ -222,6 +260,22 @@ class Store(Protocol):
     def votes(self, answer_id: str) -> dict[str, Vote]:
         """Return each user's vote on one answer."""
 
+    def record_answer(self, answer: AnsweredQuestion) -> None:
+        """Keep what an answer was about, for its votes; a second record of an id is ignored."""
+
+    def feedback(self) -> list[AnswerFeedback]:
+        """Return every recorded answer with at least one vote, ordered by answer time, then id."""
+
+    def record_question(self, conversation: str, question: str, at: dt.datetime) -> None:
+        """Add a question to a conversation (a thread or reply chain, keyed by the caller)."""
+
+    def recent_questions(self, conversation: str, *, since: dt.datetime, limit: int) -> list[str]:
+        """Return the conversation's last ``limit`` questions asked at or after ``since``,
+        oldest first."""
+
+    def forget_questions(self, before: dt.datetime) -> int:
+        """Drop every conversation's questions asked before ``before``; return how many."""
+
     def close(self) -> None:
         """Release the store; later calls raise StoreError. Closing twice is harmless."""
 
@@ -237,6 +291,8 @@ class MemoryStore:
         self._sent: dict[Destination, set[str]] = {}
         self._deliveries: dict[int, tuple[PendingDelivery, DeliveryState]] = {}
         self._votes: dict[str, dict[str, Vote]] = {}
+        self._answers: dict[str, AnsweredQuestion] = {}
+        self._questions: list[tuple[str, str, dt.datetime, int]] = []
         self._ids = itertools.count(1)
 
     @contextmanager
@@ -348,6 +404,48 @@ class MemoryStore:
         """Return each user's vote on one answer."""
         with self._open():
             return dict(self._votes.get(answer_id, {}))
+
+    def record_answer(self, answer: AnsweredQuestion) -> None:
+        """Keep what an answer was about, for its votes; a second record of an id is ignored."""
+        with self._open():
+            self._answers.setdefault(answer.answer_id, answer)
+
+    def feedback(self) -> list[AnswerFeedback]:
+        """Return every recorded answer with at least one vote, ordered by answer time, then id."""
+        with self._open():
+            found = []
+            for answer_id, answer in self._answers.items():
+                votes = list(self._votes.get(answer_id, {}).values())
+                if votes:
+                    found.append(AnswerFeedback(answer, votes.count("up"), votes.count("down")))
+        return sorted(found, key=lambda f: (f.answer.answered_at, f.answer.answer_id))
+
+    def record_question(self, conversation: str, question: str, at: dt.datetime) -> None:
+        """Add a question to a conversation (a thread or reply chain, keyed by the caller)."""
+        asked = require_utc(at, "at")
+        with self._open():
+            self._questions.append((conversation, question, asked, next(self._ids)))
+
+    def recent_questions(self, conversation: str, *, since: dt.datetime, limit: int) -> list[str]:
+        """Return the conversation's last ``limit`` questions asked at or after ``since``,
+        oldest first."""
+        start = require_utc(since, "since")
+        with self._open():
+            found = sorted(
+                (asked, order, question)
+                for key, question, asked, order in self._questions
+                if key == conversation and asked >= start
+            )
+        return [question for _, _, question in found[-limit:]] if limit > 0 else []
+
+    def forget_questions(self, before: dt.datetime) -> int:
+        """Drop every conversation's questions asked before ``before``; return how many."""
+        end = require_utc(before, "before")
+        with self._open():
+            kept = [q for q in self._questions if q[2] >= end]
+            dropped = len(self._questions) - len(kept)
+            self._questions = kept
+        return dropped
 
     def close(self) -> None:
         """Release the store; later calls raise StoreError. Closing twice is harmless."""

@@ -107,6 +107,10 @@ class CoreWorkers:
             return await asyncio.to_thread(self.core.ask, question)
         return await self._in_worker(_ask, (question,), partial(self.core.ask, question))
 
+    async def remember_answer(self, reply: Reply, platform: str) -> str | None:
+        """:meth:`Newsdesk.remember_answer`, in a thread (it writes to this process's store)."""
+        return await asyncio.to_thread(self.core.remember_answer, reply, platform)
+
     async def record_feedback(self, answer_id: str, user: str, vote: str) -> Reply:
         """:meth:`Newsdesk.record_feedback`, in a thread (it writes to this process's store)."""
         return await asyncio.to_thread(self.core.record_feedback, answer_id, user, vote)

@@ -28,9 +28,10 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.inbound import digest_text, interaction_context
+from adapters.discord.inbound import PLATFORM, digest_text, interaction_context
 from adapters.discord.outbound import follow_up
-from bot import CoreWorkers, Phrasebook, Reply, ReplyKind
+from adapters.discord.votes import vote_view
+from bot import CoreWorkers, Reply, ReplyKind
 
 __all__ = [
     "GERMAN_DESCRIPTIONS",
@@ -86,12 +87,14 @@ class CommandTranslator(app_commands.Translator):
 
 async def respond(
     interaction: Interaction,
-    phrases: Phrasebook,
+    workers: CoreWorkers,
     answer: Callable[[], Awaitable[Reply]],
     *,
     ephemeral: bool,
 ) -> None:
-    """Defer, await the core's ``answer`` (worked on off the event loop), and follow up."""
+    """Defer, await the core's ``answer`` (worked on off the event loop), and follow up; an
+    answer gets the 👍/👎 buttons."""
+    phrases = workers.core.phrases
     await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     try:
         reply = await answer()
@@ -105,7 +108,9 @@ async def respond(
         # follow-up would take the deferred message's place, so that message goes first.
         await interaction.delete_original_response()
         ephemeral = True
-    await follow_up(interaction, reply, phrases, ephemeral=ephemeral)
+    answer_id = await workers.remember_answer(reply, PLATFORM)
+    view = vote_view(answer_id) if answer_id else None
+    await follow_up(interaction, reply, phrases, ephemeral=ephemeral, view=view)
 
 
 def ask_command(workers: CoreWorkers) -> SlashCommand:
@@ -117,9 +122,7 @@ def ask_command(workers: CoreWorkers) -> SlashCommand:
         private=_("Only you see the answer"),
     )
     async def ask(interaction: Interaction, question: str, private: bool = False) -> None:
-        await respond(
-            interaction, workers.core.phrases, partial(workers.ask, question), ephemeral=private
-        )
+        await respond(interaction, workers, partial(workers.ask, question), ephemeral=private)
 
     return ask
 
@@ -129,7 +132,7 @@ def keyword_command(workers: CoreWorkers, name: str, description: str) -> SlashC
 
     async def run(interaction: Interaction) -> None:
         answer = partial(workers.handle, name, interaction_context(interaction))
-        await respond(interaction, workers.core.phrases, answer, ephemeral=True)
+        await respond(interaction, workers, answer, ephemeral=True)
 
     return app_commands.Command(name=name, description=_(description), callback=run)
 
@@ -145,7 +148,7 @@ class DigestCommands(app_commands.Group):
     async def _run(self, interaction: Interaction, text: str, *, ephemeral: bool) -> None:
         context = interaction_context(interaction)
         answer = partial(self.workers.handle, text, context)
-        await respond(interaction, self.workers.core.phrases, answer, ephemeral=ephemeral)
+        await respond(interaction, self.workers, answer, ephemeral=ephemeral)
 
     @app_commands.command(name="now", description=_("The latest articles (or those on a topic)"))
     @app_commands.describe(topic=_("Only articles about this, e.g. OpenAI"))

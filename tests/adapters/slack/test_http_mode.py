@@ -179,6 +179,11 @@ async def test_a_vote_is_recorded_and_acknowledged_to_the_voter(
         "replace_original": False,
     }
     assert store.votes(answer_id) == {"U2": "up"}
+    [voted] = store.feedback()  # stored with what it is about
+    assert (voted.answer.answer_id, voted.answer.platform) == (answer_id, "slack")
+    assert voted.answer.question == QUESTION
+    assert voted.answer.article_ids[0] == "001_37de1b6d01b33ede"
+    assert (voted.up, voted.down) == (1, 0)
 
 
 async def test_post_to_channel_shows_the_same_answer_to_everyone_saying_who_asked(
