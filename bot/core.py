@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Sequence
 from functools import partial
 from typing import assert_never
 
@@ -26,11 +27,12 @@ from bot.commands import (
     ListSources,
     parse_command,
 )
+from bot.conversation import TURNS, conversation_key, follow_up_text, is_follow_up, turn_of
 from bot.feedback import feedback_report
 from bot.phrases import Phrasebook, phrasebook
 from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
-from bot.store import AnsweredQuestion, Destination, StoreError, require_vote
+from bot.store import AnsweredQuestion, Destination, StoreError, Turn, require_vote
 from bot.subscriptions import DigestDesk, RequestContext
 from knowledge import KnowledgeBase
 
@@ -52,10 +54,12 @@ class Newsdesk:
         *,
         articles_dir: str = "",
         max_question_chars: int = 500,
+        conversation_minutes: int = 120,
         policy: AnswerPolicy | None = None,
         desk: DigestDesk | None = None,
     ) -> None:
         """Wire the core; ``bot.wiring.build_newsdesk`` does this from settings."""
+        self.conversation_minutes = conversation_minutes
         self.archive = knowledge if isinstance(knowledge, Archive) else Archive(knowledge)
         self.phrases = phrases
         self.desk = desk
@@ -91,7 +95,10 @@ class Newsdesk:
             case ListSources():
                 return self.list_sources()
             case Ask(question):
-                return self._ask(question)
+                earlier = self.earlier_turns(context)
+                reply = self._ask(question, earlier)
+                self.record_turn(context, reply)
+                return reply
             case (
                 DigestNow() | DigestSubscribe() | DigestUnsubscribe() | DigestList() | DigestHelp()
             ) as command:
@@ -104,15 +111,56 @@ class Newsdesk:
             case unknown:
                 assert_never(unknown)
 
-    def ask(self, question: str) -> Reply:
-        """Answer a question from the archive, or say clearly why not (never raises)."""
+    def ask(self, question: str, earlier: Sequence[Turn] = ()) -> Reply:
+        """Answer a question from the archive, or say clearly why not (never raises).
+
+        Args:
+            question: What was asked.
+            earlier: The thread's earlier turns (:meth:`earlier_turns`): a follow-up is read
+                with them (:mod:`bot.conversation`).
+        """
         try:
-            return self._ask(question)
+            return self._ask(question, earlier)
         except Exception:
             logger.exception("could not answer a question of %d characters", len(question))
             return _problem(self.phrases.internal_error)
 
-    def _ask(self, question: str) -> Reply:
+    def earlier_turns(self, context: RequestContext | None) -> tuple[Turn, ...]:
+        """The last few turns of the thread ``context`` is in, within the expiry (else none).
+
+        A failing store is logged and the question is read on its own.
+        """
+        if context is None or context.thread is None or self.desk is None:
+            return ()
+        if self.conversation_minutes <= 0:
+            return ()
+        key = conversation_key(context.destination, context.thread)
+        since = self.desk.clock() - dt.timedelta(minutes=self.conversation_minutes)
+        try:
+            return tuple(self.desk.store.recent_turns(key, since=since, limit=TURNS))
+        except StoreError as error:
+            logger.warning("could not read the conversation, answering on its own: %s", error)
+            return ()
+
+    def record_turn(self, context: RequestContext | None, reply: Reply) -> None:
+        """Keep an answered question as its thread's latest turn (and forget expired turns)."""
+        if context is None or context.thread is None or self.desk is None:
+            return
+        if self.conversation_minutes <= 0 or reply.kind is ReplyKind.PROBLEM or not reply.question:
+            return
+        now = self.desk.clock()
+        key = conversation_key(context.destination, context.thread)
+        try:
+            self.desk.store.record_turn(key, turn_of(reply.question, reply), now)
+            self.desk.store.forget_turns(now - dt.timedelta(minutes=self.conversation_minutes))
+        except StoreError as error:
+            logger.warning("could not keep the conversation: %s", error)
+
+    def in_conversation(self, context: RequestContext) -> bool:
+        """Whether ``context``'s thread is one the bot answered in, within the expiry."""
+        return bool(self.earlier_turns(context))
+
+    def _ask(self, question: str, earlier: Sequence[Turn] = ()) -> Reply:
         phrases = self.phrases
         clean = clean_question(question, max_chars=self.max_question_chars)
         notices: tuple[str, ...] = (
@@ -126,6 +174,10 @@ class Newsdesk:
         if not knowledge.articles:
             return _problem(phrases.empty_archive.format(directory=self.articles_dir))
         query = knowledge.parse_query(clean.text)
+        searched = clean.text
+        if earlier and is_follow_up(clean.text, len(query.words)):
+            searched = follow_up_text(clean.text, earlier)
+            query = knowledge.parse_query(searched)
         if not query.words:
             if not query.stopwords:
                 return _problem(phrases.no_words)
@@ -137,7 +189,7 @@ class Newsdesk:
         similarity: float | None = None
         closeness: Closeness | None = None
         if (vectors := knowledge.vectors) is not None:  # the question's meaning, once
-            meaning = vectors.encode_question(clean.text)
+            meaning = vectors.encode_question(searched)
             similarity, closeness = vectors.best(meaning), partial(vectors.similarity, meaning)
         reply = compose_answer(
             query,

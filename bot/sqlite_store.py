@@ -42,6 +42,7 @@ from bot.store import (
     PendingDelivery,
     StoreError,
     Subscription,
+    Turn,
     Vote,
     article_tuple,
     require_utc,
@@ -99,14 +100,13 @@ def _v3_answers(db: sqlite3.Connection) -> None:
 
 
 def _v4_conversations(db: sqlite3.Connection) -> None:
-    """The recent questions of each conversation (a thread or reply chain), for follow-ups."""
+    """The recent turns of each conversation (a thread or reply chain), for follow-ups."""
     for statement in (
-        """CREATE TABLE conversation_questions (
+        """CREATE TABLE conversation_turns (
             id INTEGER PRIMARY KEY AUTOINCREMENT, conversation TEXT NOT NULL,
-            question TEXT NOT NULL, asked_at TEXT NOT NULL)""",
-        "CREATE INDEX conversation_questions_by_key ON conversation_questions"
-        " (conversation, asked_at)",
-        "CREATE INDEX conversation_questions_by_time ON conversation_questions (asked_at)",
+            question TEXT NOT NULL, answer TEXT NOT NULL, asked_at TEXT NOT NULL)""",
+        "CREATE INDEX conversation_turns_by_key ON conversation_turns (conversation, asked_at)",
+        "CREATE INDEX conversation_turns_by_time ON conversation_turns (asked_at)",
     ):
         db.execute(statement)
 
@@ -443,33 +443,33 @@ class SqliteStore:
             for answer_id, platform, question, ids, at, up, down in rows
         ]
 
-    def record_question(self, conversation: str, question: str, at: dt.datetime) -> None:
-        """Add a question to a conversation (a thread or reply chain, keyed by the caller)."""
-        values = (conversation, question, _text(at, "at"))
+    def record_turn(self, conversation: str, turn: Turn, at: dt.datetime) -> None:
+        """Add a question and its answer's gist to a conversation (keyed by the caller)."""
+        values = (conversation, turn.question, turn.answer, _text(at, "at"))
         with self._write() as db:
             db.execute(
-                "INSERT INTO conversation_questions (conversation, question, asked_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO conversation_turns (conversation, question, answer, asked_at)"
+                " VALUES (?, ?, ?, ?)",
                 values,
             )
 
-    def recent_questions(self, conversation: str, *, since: dt.datetime, limit: int) -> list[str]:
-        """Return the conversation's last ``limit`` questions asked at or after ``since``,
-        oldest first."""
+    def recent_turns(self, conversation: str, *, since: dt.datetime, limit: int) -> list[Turn]:
+        """Return the conversation's last ``limit`` turns asked at or after ``since``, oldest
+        first."""
         rows = self._rows(
-            "SELECT question FROM conversation_questions WHERE conversation = ? AND asked_at >= ?"
-            " ORDER BY asked_at DESC, id DESC LIMIT ?",
+            "SELECT question, answer FROM conversation_turns"
+            " WHERE conversation = ? AND asked_at >= ? ORDER BY asked_at DESC, id DESC LIMIT ?",
             conversation,
             _text(since, "since"),
             max(limit, 0),
         )
-        return [question for (question,) in reversed(rows)]
+        return [Turn(question, answer) for question, answer in reversed(rows)]
 
-    def forget_questions(self, before: dt.datetime) -> int:
-        """Drop every conversation's questions asked before ``before``; return how many."""
+    def forget_turns(self, before: dt.datetime) -> int:
+        """Drop every conversation's turns asked before ``before``; return how many."""
         end = _text(before, "before")
         with self._write() as db:
-            cursor = db.execute("DELETE FROM conversation_questions WHERE asked_at < ?", (end,))
+            cursor = db.execute("DELETE FROM conversation_turns WHERE asked_at < ?", (end,))
             return cursor.rowcount
 
     def backup(self, target: Path) -> None:

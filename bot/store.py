@@ -39,9 +39,10 @@ Feedback and conversations
 - ``record_answer`` keeps what a 👍/👎 is about: the question, the answer's article ids, the
   platform (the first record of an answer id wins). ``feedback()`` joins each recorded answer that
   has votes with its counts; a vote on an answer never recorded is kept but not reported.
-- ``record_question`` keeps a conversation's questions (the key names the platform, channel and
-  thread, so no conversation spans channels); ``recent_questions`` returns the last few asked at
-  or after ``since``, oldest first, and ``forget_questions`` drops those asked before a time.
+- ``record_turn`` keeps a conversation's questions with the gist of each answer (the key names
+  the platform, channel and thread, so no conversation spans channels); ``recent_turns`` returns
+  the last few asked at or after ``since``, oldest first, and ``forget_turns`` drops those asked
+  before a time.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Subscription",
+    "Turn",
     "Vote",
     "article_tuple",
     "require_utc",
@@ -203,6 +205,14 @@ class AnswerFeedback:
 
 
 @dataclass(frozen=True, slots=True)
+class Turn:
+    """One question of a conversation and the gist of its answer (its first sentence, or "")."""
+
+    question: str
+    answer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class PendingDelivery:
     """A delivery begun but neither completed nor abandoned: in flight, or cut off by a crash."""
 
@@ -266,15 +276,15 @@ class Store(Protocol):
     def feedback(self) -> list[AnswerFeedback]:
         """Return every recorded answer with at least one vote, ordered by answer time, then id."""
 
-    def record_question(self, conversation: str, question: str, at: dt.datetime) -> None:
-        """Add a question to a conversation (a thread or reply chain, keyed by the caller)."""
+    def record_turn(self, conversation: str, turn: Turn, at: dt.datetime) -> None:
+        """Add a question and its answer's gist to a conversation (keyed by the caller)."""
 
-    def recent_questions(self, conversation: str, *, since: dt.datetime, limit: int) -> list[str]:
-        """Return the conversation's last ``limit`` questions asked at or after ``since``,
-        oldest first."""
+    def recent_turns(self, conversation: str, *, since: dt.datetime, limit: int) -> list[Turn]:
+        """Return the conversation's last ``limit`` turns asked at or after ``since``, oldest
+        first."""
 
-    def forget_questions(self, before: dt.datetime) -> int:
-        """Drop every conversation's questions asked before ``before``; return how many."""
+    def forget_turns(self, before: dt.datetime) -> int:
+        """Drop every conversation's turns asked before ``before``; return how many."""
 
     def close(self) -> None:
         """Release the store; later calls raise StoreError. Closing twice is harmless."""
@@ -292,7 +302,7 @@ class MemoryStore:
         self._deliveries: dict[int, tuple[PendingDelivery, DeliveryState]] = {}
         self._votes: dict[str, dict[str, Vote]] = {}
         self._answers: dict[str, AnsweredQuestion] = {}
-        self._questions: list[tuple[str, str, dt.datetime, int]] = []
+        self._turns: list[tuple[str, Turn, dt.datetime, int]] = []
         self._ids = itertools.count(1)
 
     @contextmanager
@@ -420,31 +430,34 @@ class MemoryStore:
                     found.append(AnswerFeedback(answer, votes.count("up"), votes.count("down")))
         return sorted(found, key=lambda f: (f.answer.answered_at, f.answer.answer_id))
 
-    def record_question(self, conversation: str, question: str, at: dt.datetime) -> None:
-        """Add a question to a conversation (a thread or reply chain, keyed by the caller)."""
+    def record_turn(self, conversation: str, turn: Turn, at: dt.datetime) -> None:
+        """Add a question and its answer's gist to a conversation (keyed by the caller)."""
         asked = require_utc(at, "at")
         with self._open():
-            self._questions.append((conversation, question, asked, next(self._ids)))
+            self._turns.append((conversation, turn, asked, next(self._ids)))
 
-    def recent_questions(self, conversation: str, *, since: dt.datetime, limit: int) -> list[str]:
-        """Return the conversation's last ``limit`` questions asked at or after ``since``,
-        oldest first."""
+    def recent_turns(self, conversation: str, *, since: dt.datetime, limit: int) -> list[Turn]:
+        """Return the conversation's last ``limit`` turns asked at or after ``since``, oldest
+        first."""
         start = require_utc(since, "since")
         with self._open():
             found = sorted(
-                (asked, order, question)
-                for key, question, asked, order in self._questions
-                if key == conversation and asked >= start
+                (
+                    (asked, order, turn)
+                    for key, turn, asked, order in self._turns
+                    if key == conversation and asked >= start
+                ),
+                key=lambda found: (found[0], found[1]),
             )
-        return [question for _, _, question in found[-limit:]] if limit > 0 else []
+        return [turn for _, _, turn in found[-limit:]] if limit > 0 else []
 
-    def forget_questions(self, before: dt.datetime) -> int:
-        """Drop every conversation's questions asked before ``before``; return how many."""
+    def forget_turns(self, before: dt.datetime) -> int:
+        """Drop every conversation's turns asked before ``before``; return how many."""
         end = require_utc(before, "before")
         with self._open():
-            kept = [q for q in self._questions if q[2] >= end]
-            dropped = len(self._questions) - len(kept)
-            self._questions = kept
+            kept = [t for t in self._turns if t[2] >= end]
+            dropped = len(self._turns) - len(kept)
+            self._turns = kept
         return dropped
 
     def close(self) -> None:

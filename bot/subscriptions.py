@@ -36,11 +36,15 @@ class RequestContext:
         destination: The channel (or DM) the message came from; replies and digests go there.
         user: The author's platform id, if known.
         may_manage: Whether the author may change this channel's digest subscriptions.
+        thread: The conversation the message belongs to, as the adapter names it within the
+            channel (a Slack thread's ts, a Discord reply chain's first message); None outside
+            one. A question in a thread is read with the thread's earlier questions.
     """
 
     destination: Destination
     user: str | None = None
     may_manage: bool = True
+    thread: str | None = None
 
 
 class DigestDesk:

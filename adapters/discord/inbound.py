@@ -22,6 +22,7 @@ __all__ = [
     "PLATFORM",
     "SeenMessages",
     "addressed_question",
+    "conversation_of",
     "digest_text",
     "interaction_context",
     "message_context",
@@ -83,8 +84,28 @@ def addressed_question(message: discord.Message, me: discord.abc.User) -> str | 
     )
 
 
+def conversation_of(message: discord.Message) -> str:
+    """The conversation a message belongs to, within its channel: a Discord thread, a reply
+    chain, or (a mention) the one the message starts.
+
+    A reply to the bot's answer continues the conversation of the message that answer replied
+    to (Discord resolves one level of the chain, which is all the bot sees without reading
+    history); a DM is one conversation.
+    """
+    if message.guild is None:
+        return "dm"
+    if isinstance(message.channel, discord.Thread):
+        return str(message.channel.id)
+    resolved = message.reference.resolved if message.reference else None
+    if isinstance(resolved, discord.Message):
+        parent = resolved.reference.message_id if resolved.reference else None
+        return str(parent or resolved.id)
+    return str(message.id)
+
+
 def message_context(message: discord.Message) -> RequestContext:
-    """Where a message came from, and whether its author may change the channel's digests."""
+    """Where a message came from (its conversation too), and whether its author may change the
+    channel's digests."""
     may_manage = message.guild is None
     if isinstance(message.author, discord.Member):
         try:
@@ -95,6 +116,7 @@ def message_context(message: discord.Message) -> RequestContext:
         Destination(PLATFORM, str(message.channel.id)),
         user=str(message.author.id),
         may_manage=may_manage,
+        thread=conversation_of(message),
     )
 
 

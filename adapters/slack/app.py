@@ -130,8 +130,13 @@ class SlackDesk:
         self.inflight.spawn(self._answer_in_thread(question, client), "a mention")
 
     async def _answer_in_thread(self, question: SlackQuestion, client: AsyncWebClient) -> None:
-        request = await self._context(client, question.channel, question.user)
+        thread = question.thread_ts or "dm"  # a DM's top level is one conversation
+        request = await self._context(client, question.channel, question.user, thread=thread)
+        if not question.addressed and not await self.workers.in_conversation(request):
+            return  # a thread the bot has not answered in (or not lately): not for the bot
         reply = await self.workers.handle(question.text, request)
+        if not question.addressed and not reply.answered:
+            return  # unasked, speak only with an answer: "danke!" needs no "nothing found"
         message = to_blocks(reply, self.phrases, answer_id=await self._remember(reply))
         await client.chat_postMessage(
             channel=question.channel, thread_ts=question.thread_ts, unfurl_links=False, **message
@@ -181,9 +186,13 @@ class SlackDesk:
             self._answers.put(answer_id, reply)
         return answer_id
 
-    async def _context(self, client: AsyncWebClient, channel: str, user: str) -> RequestContext:
+    async def _context(
+        self, client: AsyncWebClient, channel: str, user: str, *, thread: str | None = None
+    ) -> RequestContext:
         may_manage = await self.managers.may_manage(client, user)
-        return RequestContext(Destination(PLATFORM, channel), user=user, may_manage=may_manage)
+        return RequestContext(
+            Destination(PLATFORM, channel), user=user, may_manage=may_manage, thread=thread
+        )
 
 
 class _TokenUnusedNotice(logging.Filter):

@@ -18,7 +18,7 @@ import pytest
 
 from bot import sqlite_store
 from bot.sqlite_store import APPLICATION_ID, MIGRATIONS, SqliteStore
-from bot.store import Destination, StoreError
+from bot.store import Destination, StoreError, Turn
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.UTC)
@@ -86,7 +86,7 @@ def test_a_new_database_is_in_wal_mode_at_the_latest_schema(store: SqliteStore, 
     assert pragma(path, "user_version") == len(MIGRATIONS) == 4
     assert pragma(path, "application_id") == APPLICATION_ID
     expected = {"subscriptions", "deliveries", "delivery_articles", "sent_articles", "votes"}
-    expected |= {"answers", "conversation_questions"}
+    expected |= {"answers", "conversation_turns"}
     assert expected <= tables(path)
 
 
@@ -108,8 +108,8 @@ def test_a_version_1_database_is_migrated_and_keeps_its_data(path: Path) -> None
         store.record_vote("answer-1", "U1", "up", T0)
         assert store.votes("answer-1") == {"U1": "up"}
         assert store.begin_delivery(SLACK, ["a2"], T0) == 2  # the v1 ids carry on
-        store.record_question("slack:C1:1.0", "Was ist MAI-1?", T0)  # the later tables exist
-        assert store.recent_questions("slack:C1:1.0", since=T0, limit=1) == ["Was ist MAI-1?"]
+        store.record_turn("slack:C1:1.0", Turn("Was ist MAI-1?"), T0)  # the later tables exist
+        assert store.recent_turns("slack:C1:1.0", since=T0, limit=1) == [Turn("Was ist MAI-1?")]
     finally:
         store.close()
     assert pragma(path, "user_version") == len(MIGRATIONS)

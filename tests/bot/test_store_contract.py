@@ -23,6 +23,7 @@ from bot.store import (
     NewSubscription,
     Store,
     StoreError,
+    Turn,
 )
 
 T0 = dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.UTC)  # a Monday
@@ -65,7 +66,7 @@ def test_a_new_store_is_empty(store: Store) -> None:
     assert store.pending_deliveries() == []
     assert store.votes("answer-1") == {}
     assert store.feedback() == []
-    assert store.recent_questions("slack:C123:1.0", since=at(-10_000), limit=5) == []
+    assert store.recent_turns("slack:C123:1.0", since=at(-10_000), limit=5) == []
 
 
 def test_an_added_subscription_comes_back_with_an_id_and_no_history(store: Store) -> None:
@@ -243,9 +244,9 @@ NAIVE_CALLS: dict[str, Callable[[Store], object]] = {
     "begin_delivery": lambda s: s.begin_delivery(SLACK, ["a1"], NAIVE),
     "complete_delivery": lambda s: s.complete_delivery(s.begin_delivery(SLACK, ["a1"], T0), NAIVE),
     "record_vote": lambda s: s.record_vote("answer-1", "U1", "up", NAIVE),
-    "record_question": lambda s: s.record_question("slack:C1:1.0", "Was ist MAI-1?", NAIVE),
-    "recent_questions": lambda s: s.recent_questions("slack:C1:1.0", since=NAIVE, limit=3),
-    "forget_questions": lambda s: s.forget_questions(NAIVE),
+    "record_turn": lambda s: s.record_turn("slack:C1:1.0", Turn("Was ist MAI-1?"), NAIVE),
+    "recent_turns": lambda s: s.recent_turns("slack:C1:1.0", since=NAIVE, limit=3),
+    "forget_turns": lambda s: s.forget_turns(NAIVE),
 }
 
 
@@ -291,32 +292,35 @@ def test_the_first_record_of_an_answer_wins_and_a_changed_vote_is_counted_once(
     assert only.answer.answered_at.utcoffset() == dt.timedelta(0)
 
 
-def test_a_conversation_gives_its_last_questions_oldest_first_within_the_expiry(
+def test_a_conversation_gives_its_last_turns_oldest_first_within_the_expiry(
     store: Store,
 ) -> None:
     thread = "slack:C123:100.1"
     for n in range(5):
-        store.record_question(thread, f"Frage {n}?", at(n))
-    store.record_question("slack:C999:100.1", "Anderer Kanal?", at(4))  # another channel
-    assert store.recent_questions(thread, since=at(0), limit=3) == [
-        "Frage 2?",
+        store.record_turn(thread, Turn(f"Frage {n}?", f"Antwort {n}."), at(n))
+    store.record_turn("slack:C999:100.1", Turn("Anderer Kanal?"), at(4))  # another channel
+    assert store.recent_turns(thread, since=at(0), limit=3) == [
+        Turn("Frage 2?", "Antwort 2."),
+        Turn("Frage 3?", "Antwort 3."),
+        Turn("Frage 4?", "Antwort 4."),
+    ]
+    assert [t.question for t in store.recent_turns(thread, since=at(3), limit=10)] == [
         "Frage 3?",
         "Frage 4?",
     ]
-    assert store.recent_questions(thread, since=at(3), limit=10) == ["Frage 3?", "Frage 4?"]
-    assert store.recent_questions(thread, since=at(10), limit=3) == []  # all expired
-    assert store.recent_questions(thread, since=at(0), limit=0) == []
-    assert store.recent_questions("slack:C999:100.1", since=at(0), limit=3) == ["Anderer Kanal?"]
+    assert store.recent_turns(thread, since=at(10), limit=3) == []  # all expired
+    assert store.recent_turns(thread, since=at(0), limit=0) == []
+    assert store.recent_turns("slack:C999:100.1", since=at(0), limit=3) == [Turn("Anderer Kanal?")]
 
 
-def test_forgetting_drops_only_questions_asked_before_the_time(store: Store) -> None:
-    store.record_question("a", "Eins?", at(0))
-    store.record_question("b", "Zwei?", at(1))
-    store.record_question("a", "Drei?", at(2))
-    assert store.forget_questions(at(2)) == 2
-    assert store.recent_questions("a", since=at(-100), limit=5) == ["Drei?"]
-    assert store.recent_questions("b", since=at(-100), limit=5) == []
-    assert store.forget_questions(at(2)) == 0
+def test_forgetting_drops_only_turns_asked_before_the_time(store: Store) -> None:
+    store.record_turn("a", Turn("Eins?"), at(0))
+    store.record_turn("b", Turn("Zwei?"), at(1))
+    store.record_turn("a", Turn("Drei?", "Ja."), at(2))
+    assert store.forget_turns(at(2)) == 2
+    assert store.recent_turns("a", since=at(-100), limit=5) == [Turn("Drei?", "Ja.")]
+    assert store.recent_turns("b", since=at(-100), limit=5) == []
+    assert store.forget_turns(at(2)) == 0
 
 
 def test_a_naive_subscription_cannot_even_be_built() -> None:

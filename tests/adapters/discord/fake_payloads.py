@@ -141,7 +141,7 @@ def message(
 
 def sent_message(channel_id: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The message Discord makes of what the bot sent."""
-    return {
+    made = {
         "id": str(new_id()),
         "type": 19 if payload.get("message_reference") else 0,
         "channel_id": channel_id,
@@ -159,6 +159,13 @@ def sent_message(channel_id: str, payload: dict[str, Any]) -> dict[str, Any]:
         "pinned": False,
         "flags": payload.get("flags", 0),
     }
+    if reference := payload.get("message_reference"):
+        made["message_reference"] = {
+            "message_id": reference["message_id"],
+            "channel_id": channel_id,
+            "guild_id": str(GUILD_ID),
+        }
+    return made
 
 
 def interaction(

@@ -140,6 +140,35 @@ async def test_a_mention_in_a_thread_is_answered_in_that_thread(bot: SlackHarnes
     assert (await posted(bot))["thread_ts"] == "100.1"
 
 
+async def test_a_thread_the_bot_answered_continues_without_a_mention(bot: SlackHarness) -> None:
+    await bot.event(mention_event(f"<@UBOT> {QUESTION}", ts="200.1", channel="C7"))
+    await bot.fake.wait_for(lambda: len(bot.fake.calls_to("chat.postMessage")) == 1)
+    follow_up = message_event(
+        "und wann war das?", ts="200.5", channel="C7", channel_type="channel", thread_ts="200.1"
+    )
+    assert await bot.event(follow_up) == 200
+    await bot.fake.wait_for(lambda: len(bot.fake.calls_to("chat.postMessage")) == 2)
+    answer = bot.fake.calls_to("chat.postMessage")[1].args
+    assert (answer["channel"], answer["thread_ts"]) == ("C7", "200.1")
+    assert "10. Februar" in " ".join(texts(answer))  # the date of the offer, read in context
+
+    # not for the bot: another thread, the same thread ts in another channel, small talk
+    for event in (
+        message_event(
+            "und wann?", ts="300.5", channel="C7", channel_type="channel", thread_ts="300.1"
+        ),
+        message_event(
+            "und wann?", ts="200.6", channel="C8", channel_type="channel", thread_ts="200.1"
+        ),
+        message_event(
+            "danke!", ts="200.7", channel="C7", channel_type="channel", thread_ts="200.1"
+        ),
+    ):
+        assert await bot.event(event) == 200
+    await settle(bot)
+    assert len(bot.fake.calls_to("chat.postMessage")) == 2
+
+
 async def test_a_direct_message_is_answered_there(bot: SlackHarness) -> None:
     await bot.event(message_event("digest list", ts="5.0", channel="D3"))
     post = await posted(bot)
