@@ -96,7 +96,8 @@ class Newsdesk:
                 return self.list_sources()
             case Ask(question):
                 earlier = self.earlier_turns(context)
-                reply = self._ask(question, earlier)
+                platform = context.destination.platform if context else None
+                reply = self._ask(question, earlier, platform)
                 self.record_turn(context, reply)
                 return reply
             case (
@@ -111,16 +112,19 @@ class Newsdesk:
             case unknown:
                 assert_never(unknown)
 
-    def ask(self, question: str, earlier: Sequence[Turn] = ()) -> Reply:
+    def ask(
+        self, question: str, earlier: Sequence[Turn] = (), platform: str | None = None
+    ) -> Reply:
         """Answer a question from the archive, or say clearly why not (never raises).
 
         Args:
             question: What was asked.
             earlier: The thread's earlier turns (:meth:`earlier_turns`): a follow-up is read
                 with them (:mod:`bot.conversation`).
+            platform: The asker's platform, for the syntax of commands the reply suggests.
         """
         try:
-            return self._ask(question, earlier)
+            return self._ask(question, earlier, platform)
         except Exception:
             logger.exception("could not answer a question of %d characters", len(question))
             return _problem(self.phrases.internal_error)
@@ -160,7 +164,9 @@ class Newsdesk:
         """Whether ``context``'s thread is one the bot answered in, within the expiry."""
         return bool(self.earlier_turns(context))
 
-    def _ask(self, question: str, earlier: Sequence[Turn] = ()) -> Reply:
+    def _ask(
+        self, question: str, earlier: Sequence[Turn] = (), platform: str | None = None
+    ) -> Reply:
         phrases = self.phrases
         clean = clean_question(question, max_chars=self.max_question_chars)
         notices: tuple[str, ...] = (
@@ -200,6 +206,7 @@ class Newsdesk:
             policy=self.policy,
             similarity=similarity,
             closeness=closeness,
+            platform=platform,
         )
         return Reply(reply.paragraphs, reply.kind, reply.sources, clean.text, notices)
 

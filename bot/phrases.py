@@ -151,7 +151,7 @@ GERMAN = Phrasebook(
     no_answer=(
         "Dazu habe ich in den {count} Artikeln des Archivs nichts Passendes gefunden. "
         "Versuch es mit anderen Stichwörtern, etwa Firmen, Personen oder Produkten, "
-        "oder schau mit `sources` nach, welche Artikel ich kenne."
+        "oder schau mit {sources} nach, welche Artikel ich kenne."
     ),
     empty_archive=(
         "Im Archiv ist noch kein Artikel. Lege .txt- oder .md-Dateien in {directory} ab "
@@ -284,7 +284,7 @@ ENGLISH = Phrasebook(
     no_answer=(
         "I found nothing relevant to that in the archive's {count} articles. "
         "Try other keywords such as companies, people or products, "
-        "or use `sources` to see which articles I know."
+        "or use {sources} to see which articles I know."
     ),
     empty_archive=(
         "The archive has no articles yet. Put .txt or .md files in {directory} and ask again."

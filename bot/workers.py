@@ -108,16 +108,18 @@ class CoreWorkers:
             here = partial(self.core.handle, text, context)
             return await self._in_worker(_handle, (text, context), here)
         earlier = await asyncio.to_thread(self.core.earlier_turns, context)
-        reply = await self.ask(command.question, earlier)
+        reply = await self.ask(command.question, earlier, context.destination.platform)
         await asyncio.to_thread(self.core.record_turn, context, reply)
         return reply
 
-    async def ask(self, question: str, earlier: Sequence[Turn] = ()) -> Reply:
+    async def ask(
+        self, question: str, earlier: Sequence[Turn] = (), platform: str | None = None
+    ) -> Reply:
         """:meth:`Newsdesk.ask` (the text is a question whatever it says), in a worker process."""
-        here = partial(self.core.ask, question, tuple(earlier))
+        here = partial(self.core.ask, question, tuple(earlier), platform)
         if self._pool is None:
             return await asyncio.to_thread(here)
-        return await self._in_worker(_ask, (question, tuple(earlier)), here)
+        return await self._in_worker(_ask, (question, tuple(earlier), platform), here)
 
     async def in_conversation(self, context: RequestContext) -> bool:
         """:meth:`Newsdesk.in_conversation`, in a thread (it reads this process's store)."""
@@ -235,5 +237,7 @@ def _handle(generation: int, text: str, context: RequestContext | None) -> Reply
     return _current_core(generation).handle(text, context)
 
 
-def _ask(generation: int, question: str, earlier: tuple[Turn, ...] = ()) -> Reply:
-    return _current_core(generation).ask(question, earlier)
+def _ask(
+    generation: int, question: str, earlier: tuple[Turn, ...] = (), platform: str | None = None
+) -> Reply:
+    return _current_core(generation).ask(question, earlier, platform)

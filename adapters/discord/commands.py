@@ -122,7 +122,8 @@ def ask_command(workers: CoreWorkers) -> SlashCommand:
         private=_("Only you see the answer"),
     )
     async def ask(interaction: Interaction, question: str, private: bool = False) -> None:
-        await respond(interaction, workers, partial(workers.ask, question), ephemeral=private)
+        answer = partial(workers.ask, question, (), PLATFORM)
+        await respond(interaction, workers, answer, ephemeral=private)
 
     return ask
 

@@ -167,7 +167,7 @@ class SlackDesk:
         answer_id, question = parse_share_value(str(action.get("value") or ""))
         reply = self._answers.get(answer_id)
         if reply is None:  # forgotten (a restart): ask again
-            reply = await self.workers.ask(question)
+            reply = await self.workers.ask(question, (), PLATFORM)
         asked = Asked(reply.question or question, by=body["user"]["id"])
         message = to_blocks(reply, self.phrases, answer_id=answer_id, asked=asked)
         url = body["response_url"]
