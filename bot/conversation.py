@@ -2,9 +2,9 @@
 
 "Wie viel bot Musk für OpenAI?" then "und wann war das?" in the same Slack thread or Discord
 reply chain: the second question alone has only filler words. A question is read as a follow-up
-when it starts like one (``und``, ``and``, ``aber``, ``what about`` ...), is a question with no
-word to search for (``wann?``), or points back (``das``, ``er``, ``it``, ``that``) with at most
-two words of its own; "danke!" is none of these. It is
+when it has no word to search for and starts like one (``und``, ``and``, ``aber``) or asks
+(``wann?``), or when it points back (``das``, ``er``, ``dahinter``, ``it``, ``that``) with at
+most two words of its own; "danke!" and "Und was ist MAI-1?" are read alone. It is
 then searched together with the thread's last few questions and the gist (first sentence) of the
 last answer, newest first after the question itself; the reply still restates only what was typed.
 A question that stands on its own ("Was ist MAI-1?") is read alone, even in a thread.
@@ -34,6 +34,7 @@ _CONTINUES = frozenset(
 _POINTS_BACK = frozenset(
     {
         "das", "dies", "dieses", "diese", "dieser", "dafür", "dazu", "damals", "dort", "er",
+        "dahinter", "davon", "darüber", "damit", "daran", "daraus", "dabei", "dagegen",
         "sie", "es", "ihm", "ihn", "ihr", "ihnen", "deren", "dessen", "that", "this", "it",
         "he", "she", "they", "them", "him", "her", "its", "their", "then", "there", "those",
     }
@@ -57,7 +58,7 @@ def is_follow_up(question: str, own_words: int) -> bool:
     words = [word.casefold() for word in _WORD.findall(question)]
     if not words:
         return False
-    if words[0] in _CONTINUES or (own_words == 0 and question.rstrip().endswith("?")):
+    if own_words == 0 and (words[0] in _CONTINUES or question.rstrip().endswith("?")):
         return True
     return own_words <= 2 and any(word in _POINTS_BACK for word in words)
 
