@@ -98,7 +98,7 @@ class Newsdesk:
                 earlier = self.earlier_turns(context)
                 platform = context.destination.platform if context else None
                 reply = self._ask(question, earlier, platform)
-                self.record_turn(context, reply)
+                self.record_turn(context, reply, earlier)
                 return reply
             case (
                 DigestNow() | DigestSubscribe() | DigestUnsubscribe() | DigestList() | DigestHelp()
@@ -138,7 +138,7 @@ class Newsdesk:
             return ()
         if self.conversation_minutes <= 0:
             return ()
-        key = conversation_key(context.destination, context.thread)
+        key = conversation_key(context.destination, context.follows or context.thread)
         since = self.desk.clock() - dt.timedelta(minutes=self.conversation_minutes)
         try:
             return tuple(self.desk.store.recent_turns(key, since=since, limit=TURNS))
@@ -146,8 +146,14 @@ class Newsdesk:
             logger.warning("could not read the conversation, answering on its own: %s", error)
             return ()
 
-    def record_turn(self, context: RequestContext | None, reply: Reply) -> None:
-        """Keep an answered question as its thread's latest turn (and forget expired turns)."""
+    def record_turn(
+        self, context: RequestContext | None, reply: Reply, earlier: Sequence[Turn] = ()
+    ) -> None:
+        """Keep an answered question as its thread's latest turn (and forget expired turns).
+
+        When the message continues a conversation under a new name (``context.follows``), the
+        ``earlier`` turns it was read with are kept under that name first.
+        """
         if context is None or context.thread is None or self.desk is None:
             return
         if self.conversation_minutes <= 0 or reply.kind is ReplyKind.PROBLEM or not reply.question:
@@ -155,7 +161,9 @@ class Newsdesk:
         now = self.desk.clock()
         key = conversation_key(context.destination, context.thread)
         try:
-            self.desk.store.record_turn(key, turn_of(reply.question, reply), now)
+            moved = earlier if context.follows not in (None, context.thread) else ()
+            for turn in (*moved, turn_of(reply.question, reply)):
+                self.desk.store.record_turn(key, turn, now)
             self.desk.store.forget_turns(now - dt.timedelta(minutes=self.conversation_minutes))
         except StoreError as error:
             logger.warning("could not keep the conversation: %s", error)

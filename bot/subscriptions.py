@@ -39,12 +39,17 @@ class RequestContext:
         thread: The conversation the message belongs to, as the adapter names it within the
             channel (a Slack thread's ts, a Discord reply chain's first message); None outside
             one. A question in a thread is read with the thread's earlier questions.
+        follows: The conversation this message continues, when it is kept under a new name
+            (a Discord reply to an answer: the chain goes on under the reply's own id, since
+            Discord resolves only one level of a chain). Its turns are read, and kept again
+            under ``thread`` with the new one.
     """
 
     destination: Destination
     user: str | None = None
     may_manage: bool = True
     thread: str | None = None
+    follows: str | None = None
 
 
 class DigestDesk:

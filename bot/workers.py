@@ -109,7 +109,7 @@ class CoreWorkers:
             return await self._in_worker(_handle, (text, context), here)
         earlier = await asyncio.to_thread(self.core.earlier_turns, context)
         reply = await self.ask(command.question, earlier, context.destination.platform)
-        await asyncio.to_thread(self.core.record_turn, context, reply)
+        await asyncio.to_thread(self.core.record_turn, context, reply, earlier)
         return reply
 
     async def ask(

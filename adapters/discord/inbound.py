@@ -84,23 +84,23 @@ def addressed_question(message: discord.Message, me: discord.abc.User) -> str | 
     )
 
 
-def conversation_of(message: discord.Message) -> str:
-    """The conversation a message belongs to, within its channel: a Discord thread, a reply
-    chain, or (a mention) the one the message starts.
+def conversation_of(message: discord.Message) -> tuple[str, str | None]:
+    """The conversation a message belongs to within its channel, and the one it continues.
 
-    A reply to the bot's answer continues the conversation of the message that answer replied
-    to (Discord resolves one level of the chain, which is all the bot sees without reading
-    history); a DM is one conversation.
+    A Discord thread is one conversation, and so is a DM. Otherwise a message starts one under
+    its own id; a reply to the bot's answer continues the conversation of the message that
+    answer replied to (Discord resolves one level of a chain, which is all the bot sees without
+    reading history), so the core reads that one and keeps it going under the reply's id.
     """
     if message.guild is None:
-        return "dm"
+        return "dm", None
     if isinstance(message.channel, discord.Thread):
-        return str(message.channel.id)
+        return str(message.channel.id), None
     resolved = message.reference.resolved if message.reference else None
     if isinstance(resolved, discord.Message):
         parent = resolved.reference.message_id if resolved.reference else None
-        return str(parent or resolved.id)
-    return str(message.id)
+        return str(message.id), str(parent or resolved.id)
+    return str(message.id), None
 
 
 def message_context(message: discord.Message) -> RequestContext:
@@ -112,11 +112,13 @@ def message_context(message: discord.Message) -> RequestContext:
             may_manage = message.channel.permissions_for(message.author).manage_channels
         except discord.ClientException:  # a thread whose parent channel is not cached
             may_manage = False
+    thread, follows = conversation_of(message)
     return RequestContext(
         Destination(PLATFORM, str(message.channel.id)),
         user=str(message.author.id),
         may_manage=may_manage,
-        thread=conversation_of(message),
+        thread=thread,
+        follows=follows,
     )
 
 

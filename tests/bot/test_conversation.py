@@ -75,6 +75,16 @@ def test_a_question_that_stands_alone_is_read_alone_in_a_thread(
     assert "Musk" not in reply.text
 
 
+def test_a_conversation_continued_under_a_new_name_keeps_its_turns(core: Newsdesk) -> None:
+    here = THREAD.destination
+    core.handle(MUSK, RequestContext(here, user="U1", thread="m1"))
+    second = RequestContext(here, user="U1", thread="m2", follows="m1")
+    assert "10. Februar" in core.handle("und wann war das?", second).text
+    third = RequestContext(here, user="U1", thread="m3", follows="m2")
+    assert core.earlier_turns(third)[0].question == MUSK  # both turns went on under m2
+    assert [t.question for t in core.earlier_turns(third)] == [MUSK, "und wann war das?"]
+
+
 def test_the_context_expires(tmp_path: Path) -> None:
     clock = Clock()
     core = core_with(tmp_path, MemoryStore(), clock, conversation_minutes=30)

@@ -119,6 +119,10 @@ async def test_a_reply_to_an_answer_is_read_with_the_question_before_it(
     follow_up = await ask(fake, "und wann war das?", replying_to=answer)
 
     assert "10. Februar" in follow_up.json["embeds"][0]["description"]  # the offer's date
+    # one more reply down the chain: Discord resolves one level, the thread still counts
+    second = sent_message(str(CHANNEL_ID), follow_up.json)
+    deeper = await ask(fake, "und wer steckt dahinter?", replying_to=second)
+    assert "Musk" in deeper.json["embeds"][0]["description"]
     # the same words as a fresh mention start a new conversation: only filler words
     fresh = await ask(fake, f"{MENTION} und wann war das?", mentions_bot=True)
     assert "Füllwörtern" in fresh.json["embeds"][0]["description"]
