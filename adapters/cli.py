@@ -1,8 +1,8 @@
 """The ``newsdesk`` command line: the entry point that wires settings, core and adapters.
 
-Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``backup`` and
-``eval``. Replies go to standard output; progress, warnings and the one-sentence errors go to
-standard error, so ``--json`` output stays one clean object.
+Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``feedback``,
+``backup`` and ``eval``. Replies go to standard output; progress, warnings and the one-sentence
+errors go to standard error, so ``--json`` output stays one clean object.
 """
 
 from __future__ import annotations
@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--since", type=_date, metavar="YYYY-MM-DD", help="only articles published since then"
     )
 
+    commands.add_parser(
+        "feedback", help="votes per question and the worst-rated answers, from the store"
+    )
     backup = commands.add_parser(
         "backup", help="copy the store (newsdesk.db) to FILE, safely while the bot runs"
     )
@@ -238,8 +241,10 @@ def _run(
         reply = core.digest_now(args.topic, since=args.since)
         stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
         return 0
-    if args.command == "sources":
-        stdout.write(to_terminal(core.list_sources(), core.phrases) + "\n")
+    if args.command in ("sources", "feedback"):
+        sources = args.command == "sources"
+        report = "\n".join(core.feedback_report()) if not sources else ""
+        stdout.write((to_terminal(core.list_sources(), core.phrases) if sources else report) + "\n")
         return 0
     return _index(core, stdout, stderr)
 

@@ -44,7 +44,6 @@ from bot.replies import (
     Source,
     Span,
     defuse_mass_mentions,
-    paragraph,
 )
 from knowledge import (
     RELEVANCE_PASSAGES,
@@ -278,6 +277,7 @@ def compose_answer(
     policy: AnswerPolicy | None = None,
     similarity: float | None = None,
     closeness: Closeness | None = None,
+    platform: str | None = None,
 ) -> Reply:
     """Answer from the hits, or say helpfully that nothing relevant was found.
 
@@ -289,10 +289,11 @@ def compose_answer(
         archive_size: Number of articles (for the "nothing found" sentence).
         policy: The composition knobs.
         similarity: The question's best cosine with an archive sentence; None without an encoder.
+        platform: The asker's platform, for the syntax of the ``sources`` command it suggests.
     """
     policy = policy or AnswerPolicy()
     no_answer = Reply(
-        (paragraph(phrases.no_answer.format(count=archive_size)),),
+        (phrases.say(phrases.no_answer, platform, count=archive_size),),
         kind=ReplyKind.NO_ANSWER,
         question=query.text,
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
+from collections.abc import Sequence
 from typing import assert_never
 
 from bot.answers import AnswerPolicy, compose_answer
@@ -24,11 +26,13 @@ from bot.commands import (
     ListSources,
     parse_command,
 )
+from bot.conversation import TURNS, conversation_key, follow_up_text, is_follow_up, turn_of
 from bot.courtesy import Courtesy, courtesy_of
+from bot.feedback import feedback_report
 from bot.phrases import Phrasebook, phrasebook
 from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
-from bot.store import Destination, StoreError, require_vote
+from bot.store import AnsweredQuestion, Destination, StoreError, Turn, require_vote
 from bot.subscriptions import DigestDesk, RequestContext
 from knowledge import KnowledgeBase
 from knowledge.languages import detect_language, text_language
@@ -51,10 +55,12 @@ class Newsdesk:
         *,
         articles_dir: str = "",
         max_question_chars: int = 500,
+        conversation_minutes: int = 120,
         policy: AnswerPolicy | None = None,
         desk: DigestDesk | None = None,
     ) -> None:
         """Wire the core; ``bot.wiring.build_newsdesk`` does this from settings."""
+        self.conversation_minutes = conversation_minutes
         self.archive = knowledge if isinstance(knowledge, Archive) else Archive(knowledge)
         self.phrases = phrases
         self.desk = desk
@@ -90,7 +96,11 @@ class Newsdesk:
             case ListSources():
                 return self.list_sources()
             case Ask(question):
-                return self._ask(question)
+                earlier = self.earlier_turns(context)
+                platform = context.destination.platform if context else None
+                reply = self._ask(question, earlier, platform)
+                self.record_turn(context, reply, earlier)
+                return reply
             case (
                 DigestNow() | DigestSubscribe() | DigestUnsubscribe() | DigestList() | DigestHelp()
             ) as command:
@@ -103,15 +113,69 @@ class Newsdesk:
             case unknown:
                 assert_never(unknown)
 
-    def ask(self, question: str) -> Reply:
-        """Answer a question from the archive, or say clearly why not (never raises)."""
+    def ask(
+        self, question: str, earlier: Sequence[Turn] = (), platform: str | None = None
+    ) -> Reply:
+        """Answer a question from the archive, or say clearly why not (never raises).
+
+        Args:
+            question: What was asked.
+            earlier: The thread's earlier turns (:meth:`earlier_turns`): a follow-up is read
+                with them (:mod:`bot.conversation`).
+            platform: The asker's platform, for the syntax of commands the reply suggests.
+        """
         try:
-            return self._ask(question)
+            return self._ask(question, earlier, platform)
         except Exception:
             logger.exception("could not answer a question of %d characters", len(question))
             return _problem(self.phrases.internal_error)
 
-    def _ask(self, question: str) -> Reply:
+    def earlier_turns(self, context: RequestContext | None) -> tuple[Turn, ...]:
+        """The last few turns of the thread ``context`` is in, within the expiry (else none).
+
+        A failing store is logged and the question is read on its own.
+        """
+        if context is None or context.thread is None or self.desk is None:
+            return ()
+        if self.conversation_minutes <= 0:
+            return ()
+        key = conversation_key(context.destination, context.follows or context.thread)
+        since = self.desk.clock() - dt.timedelta(minutes=self.conversation_minutes)
+        try:
+            return tuple(self.desk.store.recent_turns(key, since=since, limit=TURNS))
+        except StoreError as error:
+            logger.warning("could not read the conversation, answering on its own: %s", error)
+            return ()
+
+    def record_turn(
+        self, context: RequestContext | None, reply: Reply, earlier: Sequence[Turn] = ()
+    ) -> None:
+        """Keep an answered question as its thread's latest turn (and forget expired turns).
+
+        When the message continues a conversation under a new name (``context.follows``), the
+        ``earlier`` turns it was read with are kept under that name first.
+        """
+        if context is None or context.thread is None or self.desk is None:
+            return
+        if self.conversation_minutes <= 0 or reply.kind is ReplyKind.PROBLEM or not reply.question:
+            return
+        now = self.desk.clock()
+        key = conversation_key(context.destination, context.thread)
+        try:
+            moved = earlier if context.follows not in (None, context.thread) else ()
+            for turn in (*moved, turn_of(reply.question, reply)):
+                self.desk.store.record_turn(key, turn, now)
+            self.desk.store.forget_turns(now - dt.timedelta(minutes=self.conversation_minutes))
+        except StoreError as error:
+            logger.warning("could not keep the conversation: %s", error)
+
+    def in_conversation(self, context: RequestContext) -> bool:
+        """Whether ``context``'s thread is one the bot answered in, within the expiry."""
+        return bool(self.earlier_turns(context))
+
+    def _ask(
+        self, question: str, earlier: Sequence[Turn] = (), platform: str | None = None
+    ) -> Reply:
         phrases = self.phrases
         clean = clean_question(question, max_chars=self.max_question_chars)
         notices: tuple[str, ...] = (
@@ -127,6 +191,10 @@ class Newsdesk:
         if (courtesy := courtesy_of(clean.text)) is not None:
             return _courtesy_reply(courtesy, clean.text, len(knowledge.articles), self.phrases)
         query = knowledge.parse_query(clean.text)
+        searched = clean.text
+        if earlier and is_follow_up(clean.text, len(query.words)):
+            searched = follow_up_text(clean.text, earlier)
+            query = knowledge.parse_query(searched)
         if not query.words:
             if not query.stopwords:
                 return _problem(phrases.no_words)
@@ -135,7 +203,7 @@ class Newsdesk:
         if query.corrections:
             words = ", ".join(dict.fromkeys(c.meant for c in query.corrections))
             notices += (phrasebook(query.language).corrected.format(words=words),)
-        meaning = None if knowledge.meaning is None else knowledge.meaning.read(clean.text)
+        meaning = None if knowledge.meaning is None else knowledge.meaning.read(searched)
         reply = compose_answer(
             query,
             knowledge.search(query, k=10, meaning=meaning),
@@ -145,6 +213,7 @@ class Newsdesk:
             policy=self.policy,
             similarity=None if meaning is None else meaning.best,
             closeness=None if meaning is None else meaning.similarity,
+            platform=platform,
         )
         if reply.sources and all(
             text_language(source.passage) != query.language for source in reply.sources
@@ -161,6 +230,46 @@ class Newsdesk:
         if self.desk is None:
             return _problem(self.phrases.digests_unavailable)
         return self.desk.now(topic, since=since)
+
+    def remember_answer(self, reply: Reply, platform: str) -> str | None:
+        """Give an answer people may vote on its id, and keep what it was about in the store.
+
+        Returns None for a reply that is not an answer (help, lists, problems, digests). A store
+        that fails is logged; the id is still given (its votes then lack the question).
+        """
+        if reply.kind not in (ReplyKind.ANSWER, ReplyKind.NO_ANSWER) or reply.digest is not None:
+            return None
+        answer_id = secrets.token_hex(8)
+        if self.desk is not None:
+            answered = AnsweredQuestion(
+                answer_id=answer_id,
+                platform=platform,
+                question=reply.question or "",
+                article_ids=tuple(source.article_id for source in reply.sources),
+                answered_at=self.desk.clock(),
+            )
+            try:
+                self.desk.store.record_answer(answered)
+            except StoreError as error:
+                logger.warning("could not keep answer %s for its votes: %s", answer_id, error)
+        return answer_id
+
+    def feedback_report(self) -> list[str]:
+        """``newsdesk feedback``: votes per question and the worst-rated answers.
+
+        Raises:
+            StoreError: the store cannot be read.
+        """
+        if self.desk is None:
+            return [self.phrases.digests_unavailable]
+        knowledge = self.knowledge
+
+        def title(article_id: str) -> str | None:
+            if not knowledge.has_article(article_id):
+                return None
+            return knowledge.article(article_id).title
+
+        return feedback_report(self.desk.store.feedback(), title)
 
     def record_feedback(self, answer_id: str, user: str, vote: str) -> Reply:
         """Record a 👍 (``"up"``) or 👎 (``"down"``) on an answer and thank the voter.

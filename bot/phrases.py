@@ -7,10 +7,12 @@ surprise. Example questions stay German in both books, because the archive is Ge
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.replies import Source
+from bot.replies import Paragraph, Source
 from bot.settings import Language
+from bot.syntax import CommandExample, Option, compose
 
 __all__ = ["ENGLISH", "GERMAN", "Phrasebook", "phrasebook"]
 
@@ -19,7 +21,11 @@ EXAMPLE_QUESTION = "Wie viel bot Musk für OpenAI?"
 
 @dataclass(frozen=True, slots=True)
 class Phrasebook:
-    """Every sentence the core says, as ``str.format`` templates."""
+    """Every sentence the core says, as ``str.format`` templates.
+
+    A template that shows a command names it by a key of ``commands`` (``{subscribe}``):
+    :meth:`say` fills it in the asker's platform's syntax.
+    """
 
     empty: str
     no_words: str
@@ -75,6 +81,11 @@ class Phrasebook:
     post_to_channel: str
     posted_by: str
     moment_format: str
+    commands: Mapping[str, CommandExample]
+
+    def say(self, template: str, platform: str | None, **values: object) -> Paragraph:
+        """A paragraph of ``template``, its commands shown as typed on ``platform``."""
+        return compose(template, platform, self.commands, **values)
 
     def date(self, value: dt.date) -> str:
         """Format a publication date."""
@@ -92,6 +103,34 @@ class Phrasebook:
     def source_details(self, source: Source) -> str:
         """A source's publisher and date, whichever are known (never its article id)."""
         return self.details(source.publisher, source.published)
+
+
+def _commands(schedule: str, when: str, zone: str, topic: str) -> dict[str, CommandExample]:
+    """The commands the sentences show, with example values in one language."""
+    subscribe, about = "digest subscribe", Option("about", "OpenAI", "about")
+    unsubscribe = "digest unsubscribe"
+    return {
+        "subscribe": CommandExample(
+            subscribe, (Option("schedule", f"{schedule} in Europe/Berlin"),)
+        ),
+        "subscribe_short": CommandExample(subscribe, (Option("schedule", schedule),)),
+        "subscribe_topic": CommandExample(
+            subscribe, (Option("schedule", f"{schedule} in Europe/Berlin"), about)
+        ),
+        "subscribe_help": CommandExample(
+            subscribe,
+            (
+                Option("schedule", f"<{when}> [in <{zone}>]"),
+                Option("about", f"<{topic}>", "about", optional=True),
+            ),
+        ),
+        "now": CommandExample("digest now"),
+        "now_help": CommandExample("digest now", (Option("topic", topic, optional=True),)),
+        "list": CommandExample("digest list"),
+        "unsubscribe_one": CommandExample(unsubscribe, (Option("which", "1"),)),
+        "unsubscribe_all": CommandExample(unsubscribe, (Option("which", "all"),)),
+        "sources": CommandExample("sources"),
+    }
 
 
 GERMAN = Phrasebook(
@@ -121,7 +160,7 @@ GERMAN = Phrasebook(
     no_answer=(
         "Dazu habe ich in den {count} Artikeln des Archivs nichts Passendes gefunden. "
         "Versuch es mit anderen Stichwörtern, etwa Firmen, Personen oder Produkten, "
-        "oder schau mit `sources` nach, welche Artikel ich kenne."
+        "oder schau mit {sources} nach, welche Artikel ich kenne."
     ),
     empty_archive=(
         "Im Archiv ist noch kein Artikel. Lege .txt- oder .md-Dateien in {directory} ab "
@@ -165,11 +204,12 @@ GERMAN = Phrasebook(
     digest_nothing_on_topic="Zum Thema „{topic}“ habe ich im Archiv nichts gefunden.",
     digest_help=(
         "Digests fassen neue Artikel für diesen Kanal zusammen:",
-        "digest now [Thema]: die neuesten Artikel (oder die zum Thema), gleich hier",
-        "digest subscribe <Zeitplan> [in <Zeitzone>] [about <Thema>]: regelmäßig, z. B. "
-        "digest subscribe werktags 09:30 in Europe/Berlin about OpenAI",
-        "Zeitpläne: täglich 08:00, werktags 09:30, montags 08:00, alle 6h oder Cron (30 9 * * 1-5)",
-        "digest list: die Abos dieses Kanals, nummeriert; digest unsubscribe 1 (oder all): beenden",
+        "{now_help}: die neuesten Artikel (oder die zum Thema), gleich hier",
+        "{subscribe_help}: regelmäßig, z. B. {subscribe_topic}",
+        "Zeitpläne: täglich 08:00, werktags 09:30, jeden Montag um 8 Uhr, alle 6h oder Cron "
+        "(30 9 * * 1-5); Zeitzone als Name oder Stadt: in Europe/Berlin, in Berlin",
+        "{list}: die Abos dieses Kanals, nummeriert; {unsubscribe_one} (oder {unsubscribe_all}):"
+        " beenden",
     ),
     digest_unknown="„digest {word}“ kenne ich nicht.",
     subscribed="Abonniert: {schedule}.",
@@ -178,17 +218,15 @@ GERMAN = Phrasebook(
     unsubscribed="Alle {count} Digest-Abos in diesem Kanal sind beendet.",
     unsubscribed_one="Beendet: {subscription}.",
     unsubscribe_which=(
-        "Dieser Kanal hat {count} Digest-Abos. Welches soll enden? Schreib `digest unsubscribe 1`"
-        " (die Nummer aus der Liste) oder `digest unsubscribe all`."
+        "Dieser Kanal hat {count} Digest-Abos. Welches soll enden? Schreib {unsubscribe_one}"
+        " (die Nummer aus der Liste) oder {unsubscribe_all}."
     ),
     no_such_subscription=(
-        "Ein Abo Nummer {number} gibt es hier nicht. `digest list` zeigt die Abos dieses Kanals"
+        "Ein Abo Nummer {number} gibt es hier nicht. {list} zeigt die Abos dieses Kanals"
         " mit ihren Nummern."
     ),
     subscription_exists="Dieses Abo gibt es in diesem Kanal schon: {subscription}.",
-    no_subscriptions=(
-        "Dieser Kanal hat kein Digest-Abo. Eins anlegen: digest subscribe werktags 09:30"
-    ),
+    no_subscriptions=("Dieser Kanal hat kein Digest-Abo. Eins anlegen: {subscribe_short}"),
     subscriptions_heading="Digest-Abos in diesem Kanal:",
     subscription_line="{schedule}{topic}: nächster {next}, letzter {last}, {status}",
     topic_suffix=" zum Thema „{topic}“",
@@ -196,23 +234,27 @@ GERMAN = Phrasebook(
     healthy="läuft",
     not_allowed=(
         "Die Digest-Abos dieses Kanals darfst du nicht ändern. Frag jemanden, der den Kanal "
-        "verwaltet; digest list und digest now gehen für alle."
+        "verwaltet; {list} und {now} gehen für alle."
     ),
     digests_unavailable="Digests sind hier nicht eingerichtet.",
     schedule_errors={
         "empty": "Sag mir, wann der Digest kommen soll.",
         "schedule": "Den Zeitplan „{value}“ verstehe ich nicht.",
         "time": "Die Uhrzeit „{value}“ gibt es nicht; schreib sie als HH:MM, etwa 08:00.",
+        "no_time": "Zu „{value}“ fehlt die Uhrzeit, etwa „{value} um 08:00“.",
         "timezone": (
             "Die Zeitzone „{value}“ kenne ich nicht; nimm einen IANA-Namen wie "
-            "Europe/Berlin oder America/New_York."
+            "Europe/Berlin oder America/New_York oder eine Stadt wie Berlin."
+        ),
+        "ambiguous_timezone": (
+            "„{value}“ passt zu mehreren Zeitzonen: {choices}. Schreib den vollen Namen."
         ),
         "interval": (
             "Das Intervall „{value}“ teilt den Tag nicht gleichmäßig; nimm 1, 2, 3, 4, 6, 8 "
             "oder 12 Stunden oder 5, 10, 15, 20 oder 30 Minuten."
         ),
     },
-    schedule_example="So geht es zum Beispiel: digest subscribe werktags 09:30 in Europe/Berlin",
+    schedule_example="So geht es zum Beispiel: {subscribe}",
     weekdays=("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
     shortened_reply="(Gekürzt: die ganze Stelle steht in der Quelle.)",
     internal_error=(
@@ -229,6 +271,7 @@ GERMAN = Phrasebook(
     post_to_channel="Im Kanal zeigen",
     posted_by="{user} fragte: {question}",
     moment_format="{weekday} %d.%m.%Y %H:%M",
+    commands=_commands("werktags 09:30", "Zeitplan", "Zeitzone", "Thema"),
 )
 
 ENGLISH = Phrasebook(
@@ -256,7 +299,7 @@ ENGLISH = Phrasebook(
     no_answer=(
         "I found nothing relevant to that in the archive's {count} articles. "
         "Try other keywords such as companies, people or products, "
-        "or use `sources` to see which articles I know."
+        "or use {sources} to see which articles I know."
     ),
     empty_archive=(
         "The archive has no articles yet. Put .txt or .md files in {directory} and ask again."
@@ -299,11 +342,12 @@ ENGLISH = Phrasebook(
     digest_nothing_on_topic="I found nothing in the archive on “{topic}”.",
     digest_help=(
         "Digests summarise new articles for this channel:",
-        "digest now [topic]: the latest articles (or those on a topic), right here",
-        "digest subscribe <schedule> [in <timezone>] [about <topic>]: regularly, e.g. "
-        "digest subscribe weekdays 09:30 in Europe/Berlin about OpenAI",
-        "Schedules: daily 08:00, weekdays 09:30, mondays 08:00, every 6h or cron (30 9 * * 1-5)",
-        "digest list: this channel's subscriptions, numbered; digest unsubscribe 1 (or all): end",
+        "{now_help}: the latest articles (or those on a topic), right here",
+        "{subscribe_help}: regularly, e.g. {subscribe_topic}",
+        "Schedules: daily 08:00, every weekday at 9am, mondays 08:00, every 6h or cron "
+        "(30 9 * * 1-5); time zone by name or city: in Europe/Berlin, in Berlin",
+        "{list}: this channel's subscriptions, numbered; {unsubscribe_one} (or {unsubscribe_all}):"
+        " end",
     ),
     digest_unknown="I don't know “digest {word}”.",
     subscribed="Subscribed: {schedule}.",
@@ -313,16 +357,14 @@ ENGLISH = Phrasebook(
     unsubscribed_one="Ended: {subscription}.",
     unsubscribe_which=(
         "This channel has {count} digest subscriptions. Which one should end? Type"
-        " `digest unsubscribe 1` (the number from the list) or `digest unsubscribe all`."
+        " {unsubscribe_one} (the number from the list) or {unsubscribe_all}."
     ),
     no_such_subscription=(
-        "There is no subscription number {number} here. `digest list` shows this channel's"
+        "There is no subscription number {number} here. {list} shows this channel's"
         " subscriptions with their numbers."
     ),
     subscription_exists="This channel already has this subscription: {subscription}.",
-    no_subscriptions=(
-        "This channel has no digest subscription. Create one: digest subscribe weekdays 09:30"
-    ),
+    no_subscriptions=("This channel has no digest subscription. Create one: {subscribe_short}"),
     subscriptions_heading="Digest subscriptions in this channel:",
     subscription_line="{schedule}{topic}: next {next}, last {last}, {status}",
     topic_suffix=" on “{topic}”",
@@ -330,23 +372,27 @@ ENGLISH = Phrasebook(
     healthy="working",
     not_allowed=(
         "You may not change this channel's digest subscriptions. Ask someone who manages the "
-        "channel; digest list and digest now work for everyone."
+        "channel; {list} and {now} work for everyone."
     ),
     digests_unavailable="Digests are not set up here.",
     schedule_errors={
         "empty": "Tell me when the digest should come.",
         "schedule": "I don't understand the schedule “{value}”.",
         "time": "There is no time “{value}”; write it as HH:MM, e.g. 08:00.",
+        "no_time": "“{value}” needs a time of day, e.g. “{value} at 08:00”.",
         "timezone": (
             "I don't know the time zone “{value}”; use an IANA name such as Europe/Berlin or "
-            "America/New_York."
+            "America/New_York, or a city such as Berlin."
+        ),
+        "ambiguous_timezone": (
+            "“{value}” matches several time zones: {choices}. Type the full name."
         ),
         "interval": (
             "The interval “{value}” does not divide the day evenly; use 1, 2, 3, 4, 6, 8 or 12 "
             "hours or 5, 10, 15, 20 or 30 minutes."
         ),
     },
-    schedule_example="For example: digest subscribe weekdays 09:30 in Europe/Berlin",
+    schedule_example="For example: {subscribe}",
     weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     shortened_reply="(Shortened: the full passage is in the source.)",
     internal_error=(
@@ -363,6 +409,7 @@ ENGLISH = Phrasebook(
     post_to_channel="Post to channel",
     posted_by="{user} asked: {question}",
     moment_format="{weekday} %Y-%m-%d %H:%M",
+    commands=_commands("weekdays 09:30", "schedule", "timezone", "topic"),
 )
 
 

@@ -2,8 +2,8 @@
 
 The core never formats for a platform. A reply's text is a sequence of paragraphs, each a sequence
 of :class:`Span` values whose ``style`` says *what* a piece of text is (plain, an emphasised query
-term, a citation number); each adapter decides *how* that looks (mrkdwn ``*bold*`` in Slack,
-``**bold**`` in Discord, ANSI bold in a terminal).
+term, a citation number, a command to type); each adapter decides *how* that looks (mrkdwn
+``*bold*`` in Slack, ``**bold**`` in Discord, ANSI bold in a terminal).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ __all__ = [
     "plain",
 ]
 
-SpanStyle = Literal["plain", "emphasis", "citation"]
+SpanStyle = Literal["plain", "emphasis", "citation", "command"]  # command: shown as code
 
 _MASS_MENTION = re.compile(r"(?i)([@＠])(everyone|here|channel)\b|<!(channel|here|everyone)>")
 

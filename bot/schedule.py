@@ -5,11 +5,15 @@ expression. Users type it in English or German (keywords are case-insensitive)::
 
     schedule := rule ["in" TIMEZONE]                  # default timezone: a parameter (the setting)
     rule     := DAYS ["at" | "um"] TIME | INTERVAL | "hourly" | "stündlich" | CRON
-    DAYS     := daily | weekdays | mondays … sundays
+    DAYS     := ["on"] (daily | weekdays | mondays … sundays)
               | täglich (taeglich) | werktags | montags … sonntags
+              | (every | each | jeden | jede | jedem) (day | weekday | monday … | Tag | Werktag
+                | Montag …)                         # every weekday, jeden Montag
     TIME     := H:MM | HH:MM | H.MM, each optionally followed by "Uhr" | H Uhr | H[:MM] am/pm
+              | H after "at" or "um"                # täglich um 7 is 07:00; "daily 7" is refused
     INTERVAL := (every | alle) N UNIT                 # every 6h, every 2 hours, alle 30 Minuten
     CRON     := five fields croniter accepts          # 30 9 * * 1-5, 0 */6 * * *
+    TIMEZONE := an IANA name (Europe/Berlin) | the city of exactly one zone (Berlin, New York)
 
 Intervals are wall-clock aligned, so they must divide the clock evenly: hours in
 ``HOUR_INTERVALS`` (``every 6h`` runs at 00, 06, 12 and 18 local time), minutes in
@@ -32,11 +36,18 @@ How: croniter walks *wall-clock* times labelled UTC, which has no daylight savin
 DST handling never comes into play; each wall time becomes an instant through ``zoneinfo`` with
 ``fold=0``, and an instant not later than the last one produced is dropped.
 
+A city names a zone when it is the last part of exactly one zone's name in the tz database,
+after following its links (``Kiev`` is ``Europe/Kyiv``, ``Istanbul`` is ``Europe/Istanbul`` whether
+reached as ``Asia/Istanbul`` or not); the schedule keeps the zone's full name. ``Pacific`` (the
+``US/`` and ``Canada/`` ones) names two zones and is refused with both.
+
 Errors::
 
     ValueError
-    └── ScheduleError   .kind: "empty" | "schedule" | "time" | "timezone" | "interval"
+    └── ScheduleError   .kind: "empty" | "schedule" | "time" | "no_time" | "timezone"
+                               | "ambiguous_timezone" | "interval"
                         .value: the offending text, for a message in the user's language
+                        .choices: the zones an ambiguous city could mean
 """
 
 from __future__ import annotations
@@ -46,6 +57,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from importlib import resources
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -63,16 +75,20 @@ __all__ = [
     "parse_schedule",
 ]
 
-ScheduleErrorKind = Literal["empty", "schedule", "time", "timezone", "interval"]
+ScheduleErrorKind = Literal[
+    "empty", "schedule", "time", "no_time", "timezone", "ambiguous_timezone", "interval"
+]
 _Language = Literal["de", "en"]
 
 EXAMPLES: tuple[str, ...] = (
     "daily 08:00",
     "weekdays 09:30 in Europe/Berlin",
     "mondays 08:00",
+    "every weekday at 9am in New York",
     "every 6h",
     "täglich 8 Uhr",
     "werktags 9:30",
+    "jeden Montag um 8 Uhr in Berlin",
     "alle 30 Minuten",
     "30 9 * * 1-5 in America/New_York",
 )
@@ -94,12 +110,41 @@ _DAYS: dict[str, tuple[str, str]] = {
 _DAY_WORDS: dict[str, tuple[str, str]] = {  # typed word -> (cron day field, canonical word)
     word: (field, word) for field, words in _DAYS.items() for word in words
 } | {"taeglich": ("*", "täglich")}
+# A day in the singular, after every/each/jeden ("every weekday", "jeden Montag") or alone
+# ("Montag 8 Uhr"; not "day" or "Tag" alone): typed word -> (cron day field, language).
+_WEEK: tuple[tuple[_Language, str], ...] = (
+    ("en", "sunday monday tuesday wednesday thursday friday saturday"),
+    ("de", "sonntag montag dienstag mittwoch donnerstag freitag samstag"),
+)
+_SINGLE_DAYS: dict[str, tuple[str, _Language]] = {
+    word: (str(number), language)
+    for language, words in _WEEK
+    for number, word in enumerate(words.split())
+} | {
+    "day": ("*", "en"),
+    "weekday": ("1-5", "en"),
+    "tag": ("*", "de"),
+    "werktag": ("1-5", "de"),
+    "sonnabend": ("6", "de"),
+}
+_EACH_WORDS: dict[str, _Language] = {
+    "every": "en",
+    "each": "en",
+    "jeden": "de",
+    "jede": "de",
+    "jedem": "de",
+}
 _INTERVAL_WORDS: dict[str, _Language] = {"every": "en", "alle": "de"}
 _HOURLY_WORDS = {"hourly": "hourly", "stündlich": "stündlich", "stuendlich": "stündlich"}
 _HOUR_UNITS = {"h", "hr", "hrs", "hour", "hours", "std", "std.", "stunde", "stunden"}
 _MINUTE_UNITS = {"m", "min", "mins", "minute", "minutes", "minuten"}
+_LONG_UNITS = {  # real intervals, but longer than a day: refused as not dividing the clock
+    "d", "day", "days", "tag", "tage", "tagen", "w", "week", "weeks", "woche", "wochen"
+}  # fmt: skip
 
-_TIME = re.compile(r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))? ?(?P<suffix>uhr|am|pm)?")
+_TIME = re.compile(
+    r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))? ?(?P<suffix>uhr|o'clock|a\.?m\.?|p\.?m\.?)?"
+)
 _INTERVAL = re.compile(r"(?P<count>\d+) ?(?P<unit>[a-z.]+)")
 _CRON_START = re.compile(r"[0-9*][0-9*/,\-]*")
 _CRON_FIELD = re.compile(
@@ -119,7 +164,9 @@ _PROBLEMS: dict[ScheduleErrorKind, str] = {  # English sentences for operators' 
     "schedule": "unknown schedule {value!r}; use daily/weekdays/mondays HH:MM, every N hours, "
     "or a five-field cron expression",
     "time": "invalid time {value!r}; use HH:MM between 00:00 and 23:59",
+    "no_time": "{value!r} needs a time of day, e.g. {value} 08:00",
     "timezone": "unknown timezone {value!r}; use an IANA name such as Europe/Berlin",
+    "ambiguous_timezone": "{value!r} names several timezones: {choices}",
     "interval": "interval {value!r} does not divide the clock; use every N hours with N in "
     + ", ".join(map(str, HOUR_INTERVALS))
     + " or every N minutes with N in "
@@ -130,18 +177,21 @@ _PROBLEMS: dict[ScheduleErrorKind, str] = {  # English sentences for operators' 
 class ScheduleError(ValueError):
     """A schedule could not be read; ``kind`` says which part was wrong, ``value`` what it was."""
 
-    def __init__(self, kind: ScheduleErrorKind, value: str) -> None:
+    def __init__(self, kind: ScheduleErrorKind, value: str, choices: tuple[str, ...] = ()) -> None:
         """Record what was wrong.
 
         Args:
             kind: Which part was wrong: the whole text was ``"empty"``, the ``"schedule"`` form is
-                unknown or the cron is invalid, the ``"time"`` is missing or out of range, the
-                ``"timezone"`` is unknown, or the ``"interval"`` does not divide the clock.
+                unknown or the cron is invalid, the ``"time"`` is unreadable or out of range,
+                days were named with ``"no_time"`` of day, the ``"timezone"`` is unknown, a city
+                is an ``"ambiguous_timezone"``, or the ``"interval"`` does not divide the clock.
             value: The offending text as the user typed it (empty for ``"empty"``).
+            choices: For ``"ambiguous_timezone"``, the zones the city could mean.
         """
-        super().__init__(_PROBLEMS[kind].format(value=value))
+        super().__init__(_PROBLEMS[kind].format(value=value, choices=", ".join(choices)))
         self.kind: ScheduleErrorKind = kind
         self.value = value
+        self.choices = choices
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,17 +240,15 @@ def parse_schedule(text: str, *, default_timezone: str = "Europe/Berlin") -> Sch
     """
     tokens = unicodedata.normalize("NFC", text).split()
     words = [token.casefold() for token in tokens]
-    zone_name = default_timezone
+    zone_name = _zone(default_timezone, exact=False)
     if "in" in words:
         cut = len(words) - 1 - words[::-1].index("in")
         zone_tokens, tokens = tokens[cut + 1 :], tokens[:cut]
-        if len(zone_tokens) != 1:
-            raise ScheduleError("timezone", " ".join(zone_tokens))
-        zone_name = zone_tokens[0]
+        zone_name = _typed_zone(" ".join(zone_tokens))
     if not tokens:
         raise ScheduleError("empty", "")
     cron, normalised = _parse_rule(tokens)
-    return Schedule(cron=cron, timezone=_zone(zone_name, exact=False), text=normalised)
+    return Schedule(cron=cron, timezone=zone_name, text=normalised)
 
 
 def next_runs(schedule: Schedule, after: datetime, count: int = 1) -> list[datetime]:
@@ -250,11 +298,18 @@ def _parse_rule(tokens: list[str]) -> tuple[str, str]:
         if not _is_valid_cron(cron):
             raise ScheduleError("schedule", " ".join(tokens))
         return cron, cron
+    if words[0] == "on" and len(words) > 1 and words[1] in _DAY_WORDS:  # on weekdays at 9
+        tokens, words = tokens[1:], words[1:]
     head, rest = words[0], tokens[1:]
     if head in _DAY_WORDS:
         field, word = _DAY_WORDS[head]
-        hour, minute = _parse_time(rest, whole=" ".join(tokens))
-        return f"{minute} {hour} * * {field}", f"{word} {hour:02d}:{minute:02d}"
+        return _at_time(field, word, tokens[:1], rest)
+    if head in _EACH_WORDS and len(words) > 1 and words[1] in _SINGLE_DAYS:
+        field, language = _SINGLE_DAYS[words[1]]
+        return _at_time(field, _DAYS[field][language == "de"], tokens[:2], tokens[2:])
+    if head in _SINGLE_DAYS and head not in {"day", "tag"}:
+        field, language = _SINGLE_DAYS[head]
+        return _at_time(field, _DAYS[field][language == "de"], tokens[:1], rest)
     if head in _HOURLY_WORDS and not rest:
         return "0 * * * *", _HOURLY_WORDS[head]
     if head in _INTERVAL_WORDS:
@@ -262,30 +317,50 @@ def _parse_rule(tokens: list[str]) -> tuple[str, str]:
     raise ScheduleError("schedule", tokens[0])
 
 
-def _parse_time(tokens: list[str], *, whole: str) -> tuple[int, int]:
-    """Read ``08:00``, ``8.30``, ``8 Uhr`` or ``8:30pm`` (after an optional at/um) as (h, m)."""
-    if tokens and tokens[0].casefold() in {"at", "um"}:
+def _at_time(field: str, word: str, days: list[str], rest: list[str]) -> tuple[str, str]:
+    """The cron and normalised text of a day rule, with its time read from ``rest``."""
+    hour, minute = _parse_time(rest, days=" ".join(days))
+    return f"{minute} {hour} * * {field}", f"{word} {hour:02d}:{minute:02d}"
+
+
+def _parse_time(tokens: list[str], *, days: str) -> tuple[int, int]:
+    """Read ``08:00``, ``8.30``, ``8 Uhr``, ``8:30pm`` or ``at 9`` as (hour, minute).
+
+    A bare hour is a time only after ``at``/``um`` (``täglich um 7``); alone (``daily 7``) it
+    could as well be a count, so it is refused.
+    """
+    at = bool(tokens) and tokens[0].casefold() in {"at", "um"}
+    if at:
         tokens = tokens[1:]
+    if not tokens:
+        raise ScheduleError("no_time", days)
     raw = " ".join(tokens)
     match = _TIME.fullmatch(raw.casefold())
-    if not raw or match is None or not (match["minute"] or match["suffix"]):
-        raise ScheduleError("time", raw or whole)
+    if match is None or not (match["minute"] or match["suffix"] or at):
+        raise ScheduleError("time", raw)
     hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    if match["suffix"] in {"am", "pm"}:
+    suffix = (match["suffix"] or "").replace(".", "")
+    if suffix in {"am", "pm"}:
         if not 1 <= hour <= 12:
             raise ScheduleError("time", raw)
-        hour = hour % 12 + (12 if match["suffix"] == "pm" else 0)
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
     if hour > 23 or minute > 59:
         raise ScheduleError("time", raw)
     return hour, minute
 
 
 def _parse_interval(tokens: list[str], language: _Language, *, whole: str) -> tuple[str, str]:
-    """Read ``6h``, ``2 hours`` or ``30 Minuten`` into (cron, normalised text)."""
+    """Read ``6h``, ``2 hours`` or ``30 Minuten`` into (cron, normalised text).
+
+    Only a count with a unit of time is an interval; anything else after ``every`` (``every
+    fortnight``, ``every 9am``) is not a schedule form at all.
+    """
     raw = " ".join(tokens)
     match = _INTERVAL.fullmatch(raw.casefold())
-    if match is None or match["unit"] not in _HOUR_UNITS | _MINUTE_UNITS:
-        raise ScheduleError("interval", raw or whole)
+    if match is None or match["unit"] not in _HOUR_UNITS | _MINUTE_UNITS | _LONG_UNITS:
+        raise ScheduleError("schedule", whole)
+    if match["unit"] in _LONG_UNITS:
+        raise ScheduleError("interval", raw)
     count, hours = int(match["count"]), match["unit"] in _HOUR_UNITS
     cron = _interval_cron(count * 60 if hours else count)
     if cron is None:
@@ -326,6 +401,48 @@ def _zone(name: str, *, exact: bool) -> str:
     if canonical is None or (exact and canonical != name):
         raise ScheduleError("timezone", name)
     return canonical
+
+
+def _typed_zone(typed: str) -> str:
+    """The zone after ``in``: an IANA name in any case, or a city naming exactly one zone."""
+    if not typed:
+        raise ScheduleError("timezone", "")
+    name = "_".join(typed.split())
+    if (canonical := _zones_by_folded_name().get(name.casefold())) is not None:
+        return canonical
+    zones = _zones_by_city().get(name.casefold(), ()) if "/" not in name else ()
+    if len(zones) == 1:
+        return zones[0]
+    if zones:
+        raise ScheduleError("ambiguous_timezone", typed, zones)
+    raise ScheduleError("timezone", typed)
+
+
+@cache
+def _zones_by_city() -> dict[str, tuple[str, ...]]:
+    """Map each city (a zone name's last part, case-folded) to the zones it may mean.
+
+    Links are followed to the zone they name (``tzdata.zi``: ``Z`` lines are zones, ``L target
+    link`` lines links), so two spellings of one zone count once.
+    """
+    try:
+        lines = resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text("utf-8")
+    except (OSError, ModuleNotFoundError):  # pragma: no cover - tzdata is a dependency
+        lines = ""
+    target: dict[str, str] = {}
+    for line in lines.splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and fields[0] == "Z":
+            target[fields[1]] = fields[1]
+        elif len(fields) >= 3 and fields[0] == "L":
+            target[fields[2]] = fields[1]
+    known = set(_zones_by_folded_name().values())
+    cities: dict[str, set[str]] = {}
+    for name in known:
+        zone = target.get(name, name)
+        if "/" in name and zone in known and not name.startswith("Etc/"):
+            cities.setdefault(name.rsplit("/", 1)[1].casefold(), set()).add(zone)
+    return {city: tuple(sorted(zones)) for city, zones in cities.items()}
 
 
 @cache

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         default=500, ge=20, description="Longer questions are cut to this many characters."
     )
+    conversation_minutes: int = Field(
+        default=120,
+        ge=0,
+        le=10080,
+        description="How long a thread's questions are kept as context for follow-ups (0: off).",
+    )
     timezone: str = Field(
         default="Europe/Berlin", description="Time zone of digest schedules that name none."
     )

@@ -25,6 +25,7 @@ program's database, or one written by a newer Newsdesk.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -33,12 +34,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.store import (
+    AnsweredQuestion,
+    AnswerFeedback,
     DeliveryState,
     Destination,
     NewSubscription,
     PendingDelivery,
     StoreError,
     Subscription,
+    Turn,
     Vote,
     article_tuple,
     require_utc,
@@ -86,7 +90,33 @@ def _v2_votes(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_digests, _v2_votes)
+def _v3_answers(db: sqlite3.Connection) -> None:
+    """What each voted-on answer was about: the question, its article ids, the platform."""
+    db.execute(
+        """CREATE TABLE answers (
+            answer_id TEXT PRIMARY KEY, platform TEXT NOT NULL, question TEXT NOT NULL,
+            article_ids TEXT NOT NULL, answered_at TEXT NOT NULL) WITHOUT ROWID"""
+    )
+
+
+def _v4_conversations(db: sqlite3.Connection) -> None:
+    """The recent turns of each conversation (a thread or reply chain), for follow-ups."""
+    for statement in (
+        """CREATE TABLE conversation_turns (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, conversation TEXT NOT NULL,
+            question TEXT NOT NULL, answer TEXT NOT NULL, asked_at TEXT NOT NULL)""",
+        "CREATE INDEX conversation_turns_by_key ON conversation_turns (conversation, asked_at)",
+        "CREATE INDEX conversation_turns_by_time ON conversation_turns (asked_at)",
+    ):
+        db.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_digests,
+    _v2_votes,
+    _v3_answers,
+    _v4_conversations,
+)
 """Schema migrations in order; ``user_version`` is how many have run. Only ever append."""
 
 _SUBSCRIPTION = (
@@ -379,6 +409,68 @@ class SqliteStore:
         """Return each user's vote on one answer."""
         rows = self._rows("SELECT user_id, vote FROM votes WHERE answer_id = ?", answer_id)
         return {user: require_vote(vote) for user, vote in rows}
+
+    def record_answer(self, answer: AnsweredQuestion) -> None:
+        """Keep what an answer was about, for its votes; a second record of an id is ignored."""
+        values = (
+            answer.answer_id,
+            answer.platform,
+            answer.question,
+            json.dumps(list(answer.article_ids)),
+            _text(answer.answered_at, "answered_at"),
+        )
+        with self._write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO answers (answer_id, platform, question, article_ids,"
+                " answered_at) VALUES (?, ?, ?, ?, ?)",
+                values,
+            )
+
+    def feedback(self) -> list[AnswerFeedback]:
+        """Return every recorded answer with at least one vote, ordered by answer time, then id."""
+        rows = self._rows(
+            "SELECT a.answer_id, a.platform, a.question, a.article_ids, a.answered_at,"
+            " SUM(v.vote = 'up'), SUM(v.vote = 'down') FROM answers AS a"
+            " JOIN votes AS v ON v.answer_id = a.answer_id"
+            " GROUP BY a.answer_id ORDER BY a.answered_at, a.answer_id"
+        )
+        return [
+            AnswerFeedback(
+                AnsweredQuestion(answer_id, platform, question, tuple(json.loads(ids)), _time(at)),
+                up,
+                down,
+            )
+            for answer_id, platform, question, ids, at, up, down in rows
+        ]
+
+    def record_turn(self, conversation: str, turn: Turn, at: dt.datetime) -> None:
+        """Add a question and its answer's gist to a conversation (keyed by the caller)."""
+        values = (conversation, turn.question, turn.answer, _text(at, "at"))
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO conversation_turns (conversation, question, answer, asked_at)"
+                " VALUES (?, ?, ?, ?)",
+                values,
+            )
+
+    def recent_turns(self, conversation: str, *, since: dt.datetime, limit: int) -> list[Turn]:
+        """Return the conversation's last ``limit`` turns asked at or after ``since``, oldest
+        first."""
+        rows = self._rows(
+            "SELECT question, answer FROM conversation_turns"
+            " WHERE conversation = ? AND asked_at >= ? ORDER BY asked_at DESC, id DESC LIMIT ?",
+            conversation,
+            _text(since, "since"),
+            max(limit, 0),
+        )
+        return [Turn(question, answer) for question, answer in reversed(rows)]
+
+    def forget_turns(self, before: dt.datetime) -> int:
+        """Drop every conversation's turns asked before ``before``; return how many."""
+        end = _text(before, "before")
+        with self._write() as db:
+            cursor = db.execute("DELETE FROM conversation_turns WHERE asked_at < ?", (end,))
+            return cursor.rowcount
 
     def backup(self, target: Path) -> None:
         """Copy the database to ``target`` with SQLite's online backup API (safe while in use).

@@ -1,4 +1,4 @@
-"""The store port: digest subscriptions, what each channel was sent, and feedback votes.
+"""The store port: digest subscriptions, what each channel was sent, feedback, conversations.
 
 :class:`Store` is the small protocol the digest loop and the commands use; :class:`MemoryStore` is
 its in-memory twin and :class:`bot.sqlite_store.SqliteStore` the embedded default. One contract
@@ -33,6 +33,16 @@ Rules every implementation keeps
 - Subscription and delivery ids are never reused, even after removal.
 - Removing a channel's subscriptions keeps its sent record: re-subscribing never re-sends old news.
 - A failure of the store itself raises :class:`StoreError`, never a database driver's exception.
+
+Feedback and conversations
+--------------------------
+- ``record_answer`` keeps what a 👍/👎 is about: the question, the answer's article ids, the
+  platform (the first record of an answer id wins). ``feedback()`` joins each recorded answer that
+  has votes with its counts; a vote on an answer never recorded is kept but not reported.
+- ``record_turn`` keeps a conversation's questions with the gist of each answer (the key names
+  the platform, channel and thread, so no conversation spans channels); ``recent_turns`` returns
+  the last few asked at or after ``since``, oldest first, and ``forget_turns`` drops those asked
+  before a time.
 """
 
 from __future__ import annotations
@@ -49,6 +59,8 @@ from typing import Literal, Protocol, cast
 from bot.errors import NewsdeskError
 
 __all__ = [
+    "AnswerFeedback",
+    "AnsweredQuestion",
     "DeliveryState",
     "Destination",
     "MemoryStore",
@@ -57,6 +69,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Subscription",
+    "Turn",
     "Vote",
     "article_tuple",
     "require_utc",
@@ -165,6 +178,41 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class AnsweredQuestion:
+    """An answer people may vote on: what was asked, where, and which articles it quoted."""
+
+    answer_id: str
+    platform: str  # "slack", "discord", "console"
+    question: str
+    article_ids: tuple[str, ...]
+    answered_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        ids: object = self.article_ids
+        if isinstance(ids, str):
+            raise TypeError("article_ids must be a sequence of ids, not a string")
+        object.__setattr__(self, "article_ids", tuple(self.article_ids))
+        object.__setattr__(self, "answered_at", require_utc(self.answered_at, "answered_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFeedback:
+    """A recorded answer and how many people found it helpful (up) or not (down)."""
+
+    answer: AnsweredQuestion
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One question of a conversation and the gist of its answer (its first sentence, or "")."""
+
+    question: str
+    answer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class PendingDelivery:
     """A delivery begun but neither completed nor abandoned: in flight, or cut off by a crash."""
 
@@ -222,6 +270,22 @@ class Store(Protocol):
     def votes(self, answer_id: str) -> dict[str, Vote]:
         """Return each user's vote on one answer."""
 
+    def record_answer(self, answer: AnsweredQuestion) -> None:
+        """Keep what an answer was about, for its votes; a second record of an id is ignored."""
+
+    def feedback(self) -> list[AnswerFeedback]:
+        """Return every recorded answer with at least one vote, ordered by answer time, then id."""
+
+    def record_turn(self, conversation: str, turn: Turn, at: dt.datetime) -> None:
+        """Add a question and its answer's gist to a conversation (keyed by the caller)."""
+
+    def recent_turns(self, conversation: str, *, since: dt.datetime, limit: int) -> list[Turn]:
+        """Return the conversation's last ``limit`` turns asked at or after ``since``, oldest
+        first."""
+
+    def forget_turns(self, before: dt.datetime) -> int:
+        """Drop every conversation's turns asked before ``before``; return how many."""
+
     def close(self) -> None:
         """Release the store; later calls raise StoreError. Closing twice is harmless."""
 
@@ -237,6 +301,8 @@ class MemoryStore:
         self._sent: dict[Destination, set[str]] = {}
         self._deliveries: dict[int, tuple[PendingDelivery, DeliveryState]] = {}
         self._votes: dict[str, dict[str, Vote]] = {}
+        self._answers: dict[str, AnsweredQuestion] = {}
+        self._turns: list[tuple[str, Turn, dt.datetime, int]] = []
         self._ids = itertools.count(1)
 
     @contextmanager
@@ -348,6 +414,51 @@ class MemoryStore:
         """Return each user's vote on one answer."""
         with self._open():
             return dict(self._votes.get(answer_id, {}))
+
+    def record_answer(self, answer: AnsweredQuestion) -> None:
+        """Keep what an answer was about, for its votes; a second record of an id is ignored."""
+        with self._open():
+            self._answers.setdefault(answer.answer_id, answer)
+
+    def feedback(self) -> list[AnswerFeedback]:
+        """Return every recorded answer with at least one vote, ordered by answer time, then id."""
+        with self._open():
+            found = []
+            for answer_id, answer in self._answers.items():
+                votes = list(self._votes.get(answer_id, {}).values())
+                if votes:
+                    found.append(AnswerFeedback(answer, votes.count("up"), votes.count("down")))
+        return sorted(found, key=lambda f: (f.answer.answered_at, f.answer.answer_id))
+
+    def record_turn(self, conversation: str, turn: Turn, at: dt.datetime) -> None:
+        """Add a question and its answer's gist to a conversation (keyed by the caller)."""
+        asked = require_utc(at, "at")
+        with self._open():
+            self._turns.append((conversation, turn, asked, next(self._ids)))
+
+    def recent_turns(self, conversation: str, *, since: dt.datetime, limit: int) -> list[Turn]:
+        """Return the conversation's last ``limit`` turns asked at or after ``since``, oldest
+        first."""
+        start = require_utc(since, "since")
+        with self._open():
+            found = sorted(
+                (
+                    (asked, order, turn)
+                    for key, turn, asked, order in self._turns
+                    if key == conversation and asked >= start
+                ),
+                key=lambda found: (found[0], found[1]),
+            )
+        return [turn for _, _, turn in found[-limit:]] if limit > 0 else []
+
+    def forget_turns(self, before: dt.datetime) -> int:
+        """Drop every conversation's turns asked before ``before``; return how many."""
+        end = require_utc(before, "before")
+        with self._open():
+            kept = [t for t in self._turns if t[2] >= end]
+            dropped = len(self._turns) - len(kept)
+            self._turns = kept
+        return dropped
 
     def close(self) -> None:
         """Release the store; later calls raise StoreError. Closing twice is harmless."""

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.commands import DigestHelp, DigestList, DigestNow, DigestSubscribe, DigestUnsubscribe
 from bot.digest import ArchiveDigests, digest_reply
 from bot.phrases import Phrasebook
-from bot.replies import Reply, ReplyKind, paragraph
+from bot.replies import Reply, ReplyKind, Span, paragraph
 from bot.schedule import Schedule, ScheduleError, next_runs, parse_schedule
 from bot.settings import Language
 from bot.store import Destination, NewSubscription, Store, Subscription
@@ -36,11 +36,20 @@ class RequestContext:
         destination: The channel (or DM) the message came from; replies and digests go there.
         user: The author's platform id, if known.
         may_manage: Whether the author may change this channel's digest subscriptions.
+        thread: The conversation the message belongs to, as the adapter names it within the
+            channel (a Slack thread's ts, a Discord reply chain's first message); None outside
+            one. A question in a thread is read with the thread's earlier questions.
+        follows: The conversation this message continues, when it is kept under a new name
+            (a Discord reply to an answer: the chain goes on under the reply's own id, since
+            Discord resolves only one level of a chain). Its turns are read, and kept again
+            under ``thread`` with the new one.
     """
 
     destination: Destination
     user: str | None = None
     may_manage: bool = True
+    thread: str | None = None
+    follows: str | None = None
 
 
 class DigestDesk:
@@ -81,14 +90,15 @@ class DigestDesk:
             case DigestList():
                 return self.list(context.destination)
             case DigestHelp(unknown):
-                return self.help(unknown)
+                return self.help(unknown, platform=context.destination.platform)
 
-    def help(self, unknown: str | None = None) -> Reply:
-        """The digest commands, after naming an unknown subcommand if there was one."""
-        lines = list(self.phrases.digest_help)
+    def help(self, unknown: str | None = None, *, platform: str | None = None) -> Reply:
+        """The digest commands in ``platform``'s syntax, after naming an unknown subcommand."""
+        say = self.phrases.say
+        lines = [say(line, platform) for line in self.phrases.digest_help]
         if unknown:
-            lines.insert(0, self.phrases.digest_unknown.format(word=unknown))
-        return Reply.info(lines[0], *(f"• {line}" for line in lines[1:]))
+            lines.insert(0, say(self.phrases.digest_unknown, platform, word=unknown))
+        return Reply.info(lines[0], *((Span("• "), *line) for line in lines[1:]))
 
     def now(self, topic: str | None, *, since: dt.date | None = None) -> Reply:
         """The latest articles, or those about a topic, without recording anything."""
@@ -101,15 +111,15 @@ class DigestDesk:
     def subscribe(self, context: RequestContext, text: str, topic: str | None) -> Reply:
         """Subscribe the channel and show the parsed schedule with its next three runs."""
         if not context.may_manage:
-            return Reply((paragraph(self.phrases.not_allowed),), kind=ReplyKind.PROBLEM)
+            return self._problem(self.phrases.not_allowed, context)
         try:
             schedule = parse_schedule(text, default_timezone=self.default_timezone)
         except ScheduleError as error:
-            problem = self.phrases.schedule_errors[error.kind].format(value=error.value)
-            return Reply(
-                (paragraph(problem), paragraph(self.phrases.schedule_example)),
-                kind=ReplyKind.PROBLEM,
+            problem = self.phrases.schedule_errors[error.kind].format(
+                value=error.value, choices=", ".join(error.choices)
             )
+            example = self.phrases.say(self.phrases.schedule_example, context.destination.platform)
+            return Reply((paragraph(problem), example), kind=ReplyKind.PROBLEM)
         existing = next(
             (
                 s
@@ -155,20 +165,18 @@ class DigestDesk:
         """
         phrases = self.phrases
         if not context.may_manage:
-            return Reply((paragraph(phrases.not_allowed),), kind=ReplyKind.PROBLEM)
+            return self._problem(phrases.not_allowed, context)
         subscriptions = self.store.subscriptions(context.destination)
         if not subscriptions:
-            return Reply.info(phrases.no_subscriptions)
+            return Reply.info(phrases.say(phrases.no_subscriptions, context.destination.platform))
         if which is None and len(subscriptions) > 1:
-            ask = phrases.unsubscribe_which.format(count=len(subscriptions))
-            return Reply((paragraph(ask),), kind=ReplyKind.PROBLEM)
+            return self._problem(phrases.unsubscribe_which, context, count=len(subscriptions))
         if which == "all" and len(subscriptions) > 1:
             count = self.store.remove_subscriptions(context.destination)
             return Reply.info(phrases.unsubscribed.format(count=count))
         number = 1 if which in (None, "all") else int(which)
         if not 1 <= number <= len(subscriptions):
-            missing = phrases.no_such_subscription.format(number=number)
-            return Reply((paragraph(missing),), kind=ReplyKind.PROBLEM)
+            return self._problem(phrases.no_such_subscription, context, number=number)
         ended = subscriptions[number - 1]
         self.store.remove_subscription(ended.id)
         return Reply.info(phrases.unsubscribed_one.format(subscription=self._name(ended)))
@@ -177,10 +185,15 @@ class DigestDesk:
         """The channel's subscriptions with next run, last run and last error."""
         subscriptions = self.store.subscriptions(destination)
         if not subscriptions:
-            return Reply.info(self.phrases.no_subscriptions)
+            return Reply.info(self.phrases.say(self.phrases.no_subscriptions, destination.platform))
         lines = [self.phrases.subscriptions_heading]
         lines.extend(f"{n}. {self._describe(s)}" for n, s in enumerate(subscriptions, start=1))
         return Reply.info(*lines)
+
+    def _problem(self, template: str, context: RequestContext, **values: object) -> Reply:
+        """A problem sentence, its commands in the syntax of the asker's platform."""
+        said = self.phrases.say(template, context.destination.platform, **values)
+        return Reply((said,), kind=ReplyKind.PROBLEM)
 
     def _name(self, subscription: Subscription) -> str:
         """The schedule and topic of a subscription, as the channel reads them."""

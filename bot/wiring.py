@@ -122,6 +122,7 @@ def build_newsdesk(
         phrases,
         articles_dir=str(settings.articles_dir),
         max_question_chars=settings.max_question_chars,
+        conversation_minutes=settings.conversation_minutes,
         policy=AnswerPolicy(
             min_relevance=settings.min_relevance, min_similarity=settings.min_similarity
         ),

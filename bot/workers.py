@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -34,6 +34,7 @@ from bot.commands import Ask, parse_command
 from bot.core import Newsdesk
 from bot.replies import Reply
 from bot.settings import Settings
+from bot.store import Turn
 from bot.subscriptions import RequestContext
 from bot.wiring import build_newsdesk
 
@@ -95,17 +96,38 @@ class CoreWorkers:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
     async def handle(self, text: str, context: RequestContext | None = None) -> Reply:
-        """:meth:`Newsdesk.handle`: a question in a worker process, any other command here."""
-        if self._pool is None or not isinstance(parse_command(text), Ask):
-            return await asyncio.to_thread(self.core.handle, text, context)
-        here = partial(self.core.handle, text, context)
-        return await self._in_worker(_handle, (text, context), here)
+        """:meth:`Newsdesk.handle`: a question in a worker process, any other command here.
 
-    async def ask(self, question: str) -> Reply:
+        A question in a thread reads and extends the thread's turns here, against this
+        process's store; only the answering goes to the worker.
+        """
+        command = parse_command(text)
+        if self._pool is None or not isinstance(command, Ask):
+            return await asyncio.to_thread(self.core.handle, text, context)
+        if context is None or context.thread is None:
+            here = partial(self.core.handle, text, context)
+            return await self._in_worker(_handle, (text, context), here)
+        earlier = await asyncio.to_thread(self.core.earlier_turns, context)
+        reply = await self.ask(command.question, earlier, context.destination.platform)
+        await asyncio.to_thread(self.core.record_turn, context, reply, earlier)
+        return reply
+
+    async def ask(
+        self, question: str, earlier: Sequence[Turn] = (), platform: str | None = None
+    ) -> Reply:
         """:meth:`Newsdesk.ask` (the text is a question whatever it says), in a worker process."""
+        here = partial(self.core.ask, question, tuple(earlier), platform)
         if self._pool is None:
-            return await asyncio.to_thread(self.core.ask, question)
-        return await self._in_worker(_ask, (question,), partial(self.core.ask, question))
+            return await asyncio.to_thread(here)
+        return await self._in_worker(_ask, (question, tuple(earlier), platform), here)
+
+    async def in_conversation(self, context: RequestContext) -> bool:
+        """:meth:`Newsdesk.in_conversation`, in a thread (it reads this process's store)."""
+        return await asyncio.to_thread(self.core.in_conversation, context)
+
+    async def remember_answer(self, reply: Reply, platform: str) -> str | None:
+        """:meth:`Newsdesk.remember_answer`, in a thread (it writes to this process's store)."""
+        return await asyncio.to_thread(self.core.remember_answer, reply, platform)
 
     async def record_feedback(self, answer_id: str, user: str, vote: str) -> Reply:
         """:meth:`Newsdesk.record_feedback`, in a thread (it writes to this process's store)."""
@@ -216,5 +238,7 @@ def _handle(generation: int, text: str, context: RequestContext | None) -> Reply
     return _current_core(generation).handle(text, context)
 
 
-def _ask(generation: int, question: str) -> Reply:
-    return _current_core(generation).ask(question)
+def _ask(
+    generation: int, question: str, earlier: tuple[Turn, ...] = (), platform: str | None = None
+) -> Reply:
+    return _current_core(generation).ask(question, earlier, platform)

@@ -16,8 +16,14 @@ import discord
 from discord import app_commands
 
 from adapters.discord.commands import CommandTranslator, slash_commands
-from adapters.discord.inbound import SeenMessages, addressed_question, message_context
+from adapters.discord.inbound import (
+    PLATFORM,
+    SeenMessages,
+    addressed_question,
+    message_context,
+)
 from adapters.discord.outbound import NO_PINGS, reply_to
+from adapters.discord.votes import VoteButton, vote_view
 from bot import CoreWorkers
 
 __all__ = ["NewsdeskClient", "newsdesk_intents"]
@@ -72,6 +78,7 @@ class NewsdeskClient(discord.Client):
     async def setup_hook(self) -> None:
         """After login: mark the HTTP side usable and sync the slash commands."""
         self.logged_in.set()
+        self.add_dynamic_items(VoteButton)  # 👍/👎 clicks, also on answers sent before a restart
         await self.tree.set_translator(CommandTranslator())
         await self.sync_commands()
 
@@ -106,8 +113,10 @@ class NewsdeskClient(discord.Client):
             return
         context = message_context(message)
         reply = await self.workers.handle(question, context)
+        answer_id = await self.workers.remember_answer(reply, PLATFORM)
         try:
-            await reply_to(message, reply, self.core.phrases)
+            view = vote_view(answer_id) if answer_id else None
+            await reply_to(message, reply, self.core.phrases, view=view)
         except discord.HTTPException as error:
             log.warning(
                 "could not answer message %d in channel %d: %s",

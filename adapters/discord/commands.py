@@ -7,6 +7,8 @@ language (``description_localizations`` in the uploaded schema).
 
 Each command defers at once (Discord allows 3 seconds; whether the answer is ephemeral is fixed
 then), asks the core off the event loop (:class:`bot.CoreWorkers`), and answers with a follow-up.
+A problem (a wrong schedule, no such subscription, a question with only filler words) is only
+the asker's: a public deferred message is deleted and the problem follows up ephemerally.
 
 Who may change a channel's digests: Discord can set default permissions on top-level commands
 only, and ``/digest now`` and ``/digest list`` must stay usable by everyone, so ``/digest`` has
@@ -26,9 +28,10 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.inbound import digest_text, interaction_context
+from adapters.discord.inbound import PLATFORM, digest_text, interaction_context
 from adapters.discord.outbound import follow_up
-from bot import CoreWorkers, Phrasebook, Reply
+from adapters.discord.votes import vote_view
+from bot import CoreWorkers, Reply, ReplyKind
 
 __all__ = [
     "GERMAN_DESCRIPTIONS",
@@ -62,6 +65,7 @@ GERMAN_DESCRIPTIONS: dict[str, str] = {
     ),
     "Only articles about this topic": "Nur Artikel zu diesem Thema",
     "End this channel's digests": "Die Digests dieses Kanals beenden",
+    "The number from /digest list, or all": "Die Nummer aus /digest list, oder all",
     "This channel's digests: next and last run": "Die Digests dieses Kanals: nächster und letzter",
 }
 
@@ -83,12 +87,14 @@ class CommandTranslator(app_commands.Translator):
 
 async def respond(
     interaction: Interaction,
-    phrases: Phrasebook,
+    workers: CoreWorkers,
     answer: Callable[[], Awaitable[Reply]],
     *,
     ephemeral: bool,
 ) -> None:
-    """Defer, await the core's ``answer`` (worked on off the event loop), and follow up."""
+    """Defer, await the core's ``answer`` (worked on off the event loop), and follow up; an
+    answer gets the 👍/👎 buttons."""
+    phrases = workers.core.phrases
     await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     try:
         reply = await answer()
@@ -97,7 +103,14 @@ async def respond(
         log.exception("the core failed on /%s", name)
         await interaction.delete_original_response()  # no "thinking..." left hanging
         return
-    await follow_up(interaction, reply, phrases, ephemeral=ephemeral)
+    if reply.kind is ReplyKind.PROBLEM and not ephemeral:
+        # A problem is the asker's alone. Ephemerality is fixed at defer time and the first
+        # follow-up would take the deferred message's place, so that message goes first.
+        await interaction.delete_original_response()
+        ephemeral = True
+    answer_id = await workers.remember_answer(reply, PLATFORM)
+    view = vote_view(answer_id) if answer_id else None
+    await follow_up(interaction, reply, phrases, ephemeral=ephemeral, view=view)
 
 
 def ask_command(workers: CoreWorkers) -> SlashCommand:
@@ -109,9 +122,8 @@ def ask_command(workers: CoreWorkers) -> SlashCommand:
         private=_("Only you see the answer"),
     )
     async def ask(interaction: Interaction, question: str, private: bool = False) -> None:
-        await respond(
-            interaction, workers.core.phrases, partial(workers.ask, question), ephemeral=private
-        )
+        answer = partial(workers.ask, question, (), PLATFORM)
+        await respond(interaction, workers, answer, ephemeral=private)
 
     return ask
 
@@ -121,7 +133,7 @@ def keyword_command(workers: CoreWorkers, name: str, description: str) -> SlashC
 
     async def run(interaction: Interaction) -> None:
         answer = partial(workers.handle, name, interaction_context(interaction))
-        await respond(interaction, workers.core.phrases, answer, ephemeral=True)
+        await respond(interaction, workers, answer, ephemeral=True)
 
     return app_commands.Command(name=name, description=_(description), callback=run)
 
@@ -137,7 +149,7 @@ class DigestCommands(app_commands.Group):
     async def _run(self, interaction: Interaction, text: str, *, ephemeral: bool) -> None:
         context = interaction_context(interaction)
         answer = partial(self.workers.handle, text, context)
-        await respond(interaction, self.workers.core.phrases, answer, ephemeral=ephemeral)
+        await respond(interaction, self.workers, answer, ephemeral=ephemeral)
 
     @app_commands.command(name="now", description=_("The latest articles (or those on a topic)"))
     @app_commands.describe(topic=_("Only articles about this, e.g. OpenAI"))
@@ -159,10 +171,11 @@ class DigestCommands(app_commands.Group):
         await self._run(interaction, text, ephemeral=not allowed)
 
     @app_commands.command(name="unsubscribe", description=_("End this channel's digests"))
-    async def unsubscribe(self, interaction: Interaction) -> None:
-        """End this channel's subscriptions (needs Manage Channels)."""
+    @app_commands.describe(which=_("The number from /digest list, or all"))
+    async def unsubscribe(self, interaction: Interaction, which: str | None = None) -> None:
+        """End one or all of this channel's subscriptions (needs Manage Channels)."""
         allowed = interaction_context(interaction).may_manage
-        await self._run(interaction, digest_text("unsubscribe"), ephemeral=not allowed)
+        await self._run(interaction, digest_text("unsubscribe", which), ephemeral=not allowed)
 
     @app_commands.command(name="list", description=_("This channel's digests: next and last run"))
     async def list(self, interaction: Interaction) -> None:

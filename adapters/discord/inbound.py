@@ -22,6 +22,7 @@ __all__ = [
     "PLATFORM",
     "SeenMessages",
     "addressed_question",
+    "conversation_of",
     "digest_text",
     "interaction_context",
     "message_context",
@@ -83,18 +84,41 @@ def addressed_question(message: discord.Message, me: discord.abc.User) -> str | 
     )
 
 
+def conversation_of(message: discord.Message) -> tuple[str, str | None]:
+    """The conversation a message belongs to within its channel, and the one it continues.
+
+    A Discord thread is one conversation, and so is a DM. Otherwise a message starts one under
+    its own id; a reply to the bot's answer continues the conversation of the message that
+    answer replied to (Discord resolves one level of a chain, which is all the bot sees without
+    reading history), so the core reads that one and keeps it going under the reply's id.
+    """
+    if message.guild is None:
+        return "dm", None
+    if isinstance(message.channel, discord.Thread):
+        return str(message.channel.id), None
+    resolved = message.reference.resolved if message.reference else None
+    if isinstance(resolved, discord.Message):
+        parent = resolved.reference.message_id if resolved.reference else None
+        return str(message.id), str(parent or resolved.id)
+    return str(message.id), None
+
+
 def message_context(message: discord.Message) -> RequestContext:
-    """Where a message came from, and whether its author may change the channel's digests."""
+    """Where a message came from (its conversation too), and whether its author may change the
+    channel's digests."""
     may_manage = message.guild is None
     if isinstance(message.author, discord.Member):
         try:
             may_manage = message.channel.permissions_for(message.author).manage_channels
         except discord.ClientException:  # a thread whose parent channel is not cached
             may_manage = False
+    thread, follows = conversation_of(message)
     return RequestContext(
         Destination(PLATFORM, str(message.channel.id)),
         user=str(message.author.id),
         may_manage=may_manage,
+        thread=thread,
+        follows=follows,
     )
 
 

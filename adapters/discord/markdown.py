@@ -64,9 +64,12 @@ def link(url: str | None, label: str, *, preview: bool = True) -> str:
 
 
 def to_markdown(span: Span) -> str:
-    """One span as Discord markdown: emphasis bold, citations `` [n]``, the rest escaped."""
+    """One span as Discord markdown: emphasis bold, citations `` [n]``, commands as code, the
+    rest escaped."""
     if span.style == "citation":
         return f" [{span.text}]"
+    if span.style == "command":
+        return "`" + span.text.replace("`", "'") + "`"
     if span.style == "emphasis" and span.text.strip():
         return f"**{escape(span.text)}**"
     return escape(span.text)

@@ -9,6 +9,7 @@ follow-up to their deferred response.
 from __future__ import annotations
 
 import discord
+from discord.utils import MISSING
 
 from adapters.discord.render import to_discord
 from bot import Phrasebook, Reply
@@ -30,14 +31,21 @@ def may_embed(channel: object) -> bool:
     return True
 
 
-async def reply_to(message: discord.Message, reply: Reply, phrases: Phrasebook) -> discord.Message:
-    """Answer ``message`` in its channel, as a reply to it."""
+async def reply_to(
+    message: discord.Message,
+    reply: Reply,
+    phrases: Phrasebook,
+    *,
+    view: discord.ui.View | None = None,
+) -> discord.Message:
+    """Answer ``message`` in its channel, as a reply to it (with ``view``'s buttons, if any)."""
     rendered = to_discord(reply, phrases, embeds=may_embed(message.channel))
     return await message.channel.send(
         content=rendered.content,
         embeds=list(rendered.embeds),
         reference=message.to_reference(fail_if_not_exists=False),
         allowed_mentions=NO_PINGS,
+        view=view or MISSING,
     )
 
 
@@ -47,9 +55,13 @@ async def follow_up(
     phrases: Phrasebook,
     *,
     ephemeral: bool,
+    view: discord.ui.View | None = None,
 ) -> None:
     """Send the answer to a deferred slash command (follow-ups may always embed)."""
     rendered = to_discord(reply, phrases)
     await interaction.followup.send(
-        embeds=list(rendered.embeds), ephemeral=ephemeral, allowed_mentions=NO_PINGS
+        embeds=list(rendered.embeds),
+        ephemeral=ephemeral,
+        allowed_mentions=NO_PINGS,
+        view=view or MISSING,
     )

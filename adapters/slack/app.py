@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import secrets
 from collections.abc import Coroutine
 from functools import partial
 from typing import Any
@@ -36,6 +35,8 @@ from adapters.slack.render import (
 )
 from adapters.slack.responses import ResponseUrls
 from bot import CoreWorkers, Destination, Reply, RequestContext
+
+PLATFORM = "slack"
 
 __all__ = ["InFlight", "SlackDesk", "build_app"]
 
@@ -102,9 +103,8 @@ class SlackDesk:
         context = await self._context(client, command["channel_id"], command["user_id"])
         reply = await self.workers.handle(text or "help", context)
         asked = Asked(reply.question or text)
-        message = to_blocks(
-            reply, self.phrases, answer_id=self._remember(reply), asked=asked, shareable=True
-        )
+        answer_id = await self._remember(reply)
+        message = to_blocks(reply, self.phrases, answer_id=answer_id, asked=asked, shareable=True)
         await self.responses.send(command["response_url"], **message, response_type="ephemeral")
 
     async def digest(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
@@ -130,9 +130,14 @@ class SlackDesk:
         self.inflight.spawn(self._answer_in_thread(question, client), "a mention")
 
     async def _answer_in_thread(self, question: SlackQuestion, client: AsyncWebClient) -> None:
-        request = await self._context(client, question.channel, question.user)
+        thread = question.thread_ts or "dm"  # a DM's top level is one conversation
+        request = await self._context(client, question.channel, question.user, thread=thread)
+        if not question.addressed and not await self.workers.in_conversation(request):
+            return  # a thread the bot has not answered in (or not lately): not for the bot
         reply = await self.workers.handle(question.text, request)
-        message = to_blocks(reply, self.phrases, answer_id=self._remember(reply))
+        if not question.addressed and not reply.answered:
+            return  # unasked, speak only with an answer: "danke!" needs no "nothing found"
+        message = to_blocks(reply, self.phrases, answer_id=await self._remember(reply))
         await client.chat_postMessage(
             channel=question.channel, thread_ts=question.thread_ts, unfurl_links=False, **message
         )
@@ -162,7 +167,7 @@ class SlackDesk:
         answer_id, question = parse_share_value(str(action.get("value") or ""))
         reply = self._answers.get(answer_id)
         if reply is None:  # forgotten (a restart): ask again
-            reply = await self.workers.ask(question)
+            reply = await self.workers.ask(question, (), PLATFORM)
         asked = Asked(reply.question or question, by=body["user"]["id"])
         message = to_blocks(reply, self.phrases, answer_id=answer_id, asked=asked)
         url = body["response_url"]
@@ -171,17 +176,23 @@ class SlackDesk:
         )
         await self.responses.send(url, delete_original=True)
 
-    def _remember(self, reply: Reply) -> str | None:
-        """Give an answer its id (for votes) and keep it a while (for "post to channel")."""
+    async def _remember(self, reply: Reply) -> str | None:
+        """Give an answer its id (the core keeps what it was about, for votes) and keep the
+        reply a while (for "post to channel")."""
         if not wants_feedback(reply):
             return None
-        answer_id = secrets.token_hex(8)
-        self._answers.put(answer_id, reply)
+        answer_id = await self.workers.remember_answer(reply, PLATFORM)
+        if answer_id is not None:
+            self._answers.put(answer_id, reply)
         return answer_id
 
-    async def _context(self, client: AsyncWebClient, channel: str, user: str) -> RequestContext:
+    async def _context(
+        self, client: AsyncWebClient, channel: str, user: str, *, thread: str | None = None
+    ) -> RequestContext:
         may_manage = await self.managers.may_manage(client, user)
-        return RequestContext(Destination("slack", channel), user=user, may_manage=may_manage)
+        return RequestContext(
+            Destination(PLATFORM, channel), user=user, may_manage=may_manage, thread=thread
+        )
 
 
 class _TokenUnusedNotice(logging.Filter):

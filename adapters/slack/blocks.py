@@ -74,10 +74,13 @@ def link(url: str | None, label: str) -> str:
 
 
 def span_mrkdwn(span: Span) -> str:
-    """Render one span: emphasis as ``*bold*`` (spaces kept outside), citations as `` [n]``."""
+    """Render one span: emphasis as ``*bold*`` (spaces kept outside), citations as `` [n]``,
+    commands as ```code```."""
     text = escape(span.text)
     if span.style == "citation":
         return f" [{text}]"
+    if span.style == "command":
+        return "`" + text.replace("`", "'") + "`"
     core = text.strip()
     if span.style != "emphasis" or not core:
         return text

@@ -2,9 +2,10 @@
 
 Pure functions over the raw event dicts, which never leave the adapter, plus a small TTL cache.
 
-- :func:`to_question` decides whether a message event is for the bot (a mention, or a direct
-  message), where the answer goes (the thread, or the message's own ts to start one) and what the
-  core reads: Slack's markup turned back into plain text, the bot's own mention removed.
+- :func:`to_question` decides whether a message event is for the bot (a mention, a direct
+  message, or a reply in a thread, which the desk answers only in a thread the bot answered in),
+  where the answer goes (the thread, or the message's own ts to start one) and what the core
+  reads: Slack's markup turned back into plain text, the bot's own mention removed.
 - Bots are never answered (the bot itself included), nor edits, deletions and other subtypes.
 - Slack delivers one mention as ``app_mention`` and, with ``message.*`` subscriptions, as
   ``message`` too, and retries events it thinks were not acknowledged: :class:`TtlCache` keyed on
@@ -40,6 +41,8 @@ class SlackQuestion:
         user: Its author.
         ts: Its timestamp (with ``channel``, its identity).
         thread_ts: Where to answer: the thread it is in, or its own ts; None for a DM's top level.
+        addressed: Whether it mentions the bot or is a DM; a thread reply without a mention is
+            not, and is answered only in a conversation the bot is part of.
     """
 
     text: str
@@ -47,6 +50,7 @@ class SlackQuestion:
     user: str
     ts: str
     thread_ts: str | None
+    addressed: bool = True
 
     @property
     def key(self) -> tuple[str, str]:
@@ -81,9 +85,10 @@ def from_mrkdwn(text: str, *, drop_user: str | None = None) -> str:
 def to_question(event: Mapping[str, Any], bot_user_id: str | None) -> SlackQuestion | None:
     """Translate an ``app_mention`` or ``message`` event; None when the bot should stay quiet.
 
-    Answered: mentions of the bot anywhere, and every message in a direct message with it.
+    Answered: mentions of the bot anywhere, and every message in a direct message with it; a
+    reply in a channel thread without a mention comes back with ``addressed=False``.
     Ignored: messages from bots (``bot_id``), from the bot itself, edits, deletions and other
-    subtypes, and channel messages that do not mention the bot.
+    subtypes, and top-level channel messages that do not mention the bot.
     """
     if event.get("bot_id") or event.get("subtype") not in _ANSWERED_SUBTYPES:
         return None
@@ -97,12 +102,13 @@ def to_question(event: Mapping[str, Any], bot_user_id: str | None) -> SlackQuest
     mentioned = event.get("type") == "app_mention" or (
         bot_user_id is not None and f"<@{bot_user_id}" in raw
     )
-    if not (direct or mentioned):
-        return None
     thread = event.get("thread_ts")
+    in_thread = isinstance(thread, str) and thread != ts
+    if not (direct or mentioned or in_thread):
+        return None
     thread_ts = thread if isinstance(thread, str) else (None if direct else ts)
     text = from_mrkdwn(raw, drop_user=bot_user_id) or "help"
-    return SlackQuestion(text, channel, user, ts, thread_ts)
+    return SlackQuestion(text, channel, user, ts, thread_ts, addressed=direct or mentioned)
 
 
 class TtlCache(Generic[K, V]):

@@ -102,6 +102,13 @@ def test_subscribe_with_cron(desk_core: Newsdesk) -> None:
         ("digest subscribe daily 25:00", "Die Uhrzeit „25:00“ gibt es nicht"),
         ("digest subscribe daily 08:00 in Mars/Olympus", "Die Zeitzone „Mars/Olympus“ kenne"),
         ("digest subscribe every 7h", "Das Intervall „7h“ teilt den Tag nicht gleichmäßig"),
+        ("digest subscribe every fortnight", "Den Zeitplan „every fortnight“ verstehe ich"),
+        ("digest subscribe jeden Montag", "Zu „jeden Montag“ fehlt die Uhrzeit"),
+        ("digest subscribe werktags 09:30 in Springfield", "Die Zeitzone „Springfield“ kenne"),
+        (
+            "digest subscribe werktags 09:30 in Pacific",
+            "„Pacific“ passt zu mehreren Zeitzonen: America/Los_Angeles, America/Vancouver.",
+        ),
     ],
 )
 def test_a_wrong_schedule_says_what_was_wrong_and_shows_an_example(
@@ -111,6 +118,30 @@ def test_a_wrong_schedule_says_what_was_wrong_and_shows_an_example(
     assert reply.kind is ReplyKind.PROBLEM
     assert sentence in reply.text
     assert "digest subscribe werktags 09:30 in Europe/Berlin" in reply.text
+    assert store.subscriptions() == []
+
+
+@pytest.mark.parametrize(
+    ("command", "sentence"),
+    [
+        ("digest subscribe", "Tell me when the digest should come."),
+        ("digest subscribe every weekday at 25:00", "There is no time “25:00”"),
+        ("digest subscribe mondays", "“mondays” needs a time of day, e.g. “mondays at 08:00”."),
+        ("digest subscribe every fortnight", "I don't understand the schedule “every fortnight”."),
+        ("digest subscribe every 2 days", "The interval “2 days” does not divide the day"),
+        ("digest subscribe daily 08:00 in Atlantis", "I don't know the time zone “Atlantis”"),
+        ("digest subscribe daily 08:00 in Central", "“Central” matches several time zones"),
+    ],
+)
+def test_every_kind_of_schedule_gets_its_own_english_sentence(
+    tmp_path: Path, store: MemoryStore, command: str, sentence: str
+) -> None:
+    settings = make_settings(tmp_path, language="en")
+    core = build_newsdesk(settings, store=lambda: store, clock=lambda: NOW)
+    reply = core.handle(command, CHANNEL)
+    assert reply.kind is ReplyKind.PROBLEM
+    assert sentence in reply.text
+    assert "digest subscribe weekdays 09:30 in Europe/Berlin" in reply.text
     assert store.subscriptions() == []
 
 

@@ -106,6 +106,68 @@ def test_german_friendly_forms(text: str, cron: str, normalised: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "cron", "normalised"),
+    [
+        # English, as people write it
+        ("every weekday at 9am", "0 9 * * 1-5", "weekdays 09:00"),
+        ("weekdays at 9:30am", "30 9 * * 1-5", "weekdays 09:30"),
+        ("weekdays at 9:30 am", "30 9 * * 1-5", "weekdays 09:30"),
+        ("on weekdays at 9 a.m.", "0 9 * * 1-5", "weekdays 09:00"),
+        ("every day at 7", "0 7 * * *", "daily 07:00"),
+        ("every day at 7:15pm", "15 19 * * *", "daily 19:15"),
+        ("daily at 6pm", "0 18 * * *", "daily 18:00"),
+        ("daily at 9 o'clock", "0 9 * * *", "daily 09:00"),
+        ("each Friday at 5pm", "0 17 * * 5", "fridays 17:00"),
+        ("every monday 08:00", "0 8 * * 1", "mondays 08:00"),
+        ("every Sunday at 18:00", "0 18 * * 0", "sundays 18:00"),
+        ("Monday at 8", "0 8 * * 1", "mondays 08:00"),
+        ("mondays at 8", "0 8 * * 1", "mondays 08:00"),
+        ("on mondays at 8:30", "30 8 * * 1", "mondays 08:30"),
+        ("saturday 10am", "0 10 * * 6", "saturdays 10:00"),
+        # German, as people write it
+        ("jeden Montag um 8 Uhr", "0 8 * * 1", "montags 08:00"),
+        ("jeden Montag um 8", "0 8 * * 1", "montags 08:00"),
+        ("montags 8 Uhr", "0 8 * * 1", "montags 08:00"),
+        ("montags um 8 Uhr", "0 8 * * 1", "montags 08:00"),
+        ("Montag 8 Uhr", "0 8 * * 1", "montags 08:00"),
+        ("täglich um 7", "0 7 * * *", "täglich 07:00"),
+        ("täglich um 7 Uhr", "0 7 * * *", "täglich 07:00"),
+        ("täglich um 7.30", "30 7 * * *", "täglich 07:30"),
+        ("jeden Tag um 7:15", "15 7 * * *", "täglich 07:15"),
+        ("jeden Werktag um 9:30", "30 9 * * 1-5", "werktags 09:30"),
+        ("werktags um 9:30 Uhr", "30 9 * * 1-5", "werktags 09:30"),
+        ("jeden Freitag um 17 Uhr", "0 17 * * 5", "freitags 17:00"),
+        ("jeden Sonnabend um 9", "0 9 * * 6", "samstags 09:00"),
+        ("sonntags um 18:00", "0 18 * * 0", "sonntags 18:00"),
+    ],
+)
+def test_schedules_as_people_write_them(text: str, cron: str, normalised: str) -> None:
+    schedule = parse_schedule(text)
+    assert (schedule.cron, schedule.text) == (cron, normalised)
+    assert parse_schedule(schedule.text) == schedule  # what is said back reads the same
+
+
+@pytest.mark.parametrize(
+    ("text", "timezone"),
+    [
+        ("werktags 09:30 in Berlin", "Europe/Berlin"),
+        ("jeden Montag um 8 Uhr in Berlin", "Europe/Berlin"),
+        ("every weekday at 9am in berlin", "Europe/Berlin"),
+        ("daily 08:00 in New York", "America/New_York"),
+        ("daily 08:00 in new_york", "America/New_York"),
+        ("daily 08:00 in Tokyo", "Asia/Tokyo"),
+        ("daily 08:00 in Kiev", "Europe/Kyiv"),  # an old spelling, a link to the zone
+        ("daily 08:00 in Istanbul", "Europe/Istanbul"),  # Asia/Istanbul is the same zone
+        ("daily 08:00 in Buenos Aires", "America/Argentina/Buenos_Aires"),
+    ],
+)
+def test_a_city_of_one_zone_names_that_zone(text: str, timezone: str) -> None:
+    schedule = parse_schedule(text)
+    assert schedule.timezone == timezone
+    assert schedule.describe("de").endswith(f"({timezone})")
+
+
+@pytest.mark.parametrize(
     "text", ["DAILY 08:00", "Daily 08:00", "TÄGLICH 08:00", "Taeglich 8 UHR", "daily 8AM"]
 )
 def test_keywords_are_case_insensitive(text: str) -> None:
@@ -233,18 +295,35 @@ def test_describe_says_the_schedule_back_in_either_language(
         ("daily 8", "time", "8"),
         ("daily 13pm", "time", "13pm"),
         ("daily 08:00 sharp", "time", "08:00 sharp"),
-        ("mondays", "time", "mondays"),
+        ("mondays", "no_time", "mondays"),
+        ("mondays at", "no_time", "mondays"),
+        ("every weekday", "no_time", "every weekday"),
+        ("jeden Montag", "no_time", "jeden Montag"),
+        ("täglich um", "no_time", "täglich"),
+        ("every weekday at 25:00", "time", "25:00"),
+        ("jeden Montag um 8:75 Uhr", "time", "8:75 Uhr"),
+        ("every weekday 9", "time", "9"),  # a bare hour is a time only after at/um
+        ("every monday at 13pm", "time", "13pm"),
         ("every 0h", "interval", "0h"),
         ("every 7h", "interval", "7h"),  # would not line up with midnight
         ("every 90m", "interval", "90m"),  # would not line up with the hour
         ("every 48 hours", "interval", "48 hours"),
         ("alle 6 Tage", "interval", "6 Tage"),
-        ("every", "interval", "every"),
+        ("every", "schedule", "every"),  # not an interval that fails to divide the clock
+        ("every fortnight", "schedule", "every fortnight"),
+        ("every 9am", "schedule", "every 9am"),
+        ("alle Wochen", "schedule", "alle Wochen"),
+        ("every 2 days", "interval", "2 days"),
+        ("alle 2 Wochen", "interval", "2 Wochen"),
+        ("jeden Monat um 8", "schedule", "jeden"),
+        ("jede Woche", "schedule", "jede"),
         ("fortnightly 08:00", "schedule", "fortnightly"),
         ("hourly 08:00", "schedule", "hourly"),
         ("@daily", "schedule", "@daily"),
         ("daily 08:00 in Mars/Olympus", "timezone", "Mars/Olympus"),
-        ("daily 08:00 in New York", "timezone", "New York"),
+        ("daily 08:00 in New Yorck", "timezone", "New Yorck"),
+        ("daily 08:00 in Springfield", "timezone", "Springfield"),
+        ("daily 08:00 in Europe/Berlin/Mitte", "timezone", "Europe/Berlin/Mitte"),
         ("daily 08:00 in", "timezone", ""),
         ("daily 08:00 in Europe", "timezone", "Europe"),
         ("daily 08:00 in localtime", "timezone", "localtime"),
@@ -260,6 +339,20 @@ def test_bad_input_says_which_part_was_wrong(text: str, kind: str, value: str) -
     with pytest.raises(ScheduleError) as caught:
         parse_schedule(text)
     assert (caught.value.kind, caught.value.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "choices"),
+    [
+        ("daily 08:00 in Pacific", ("America/Los_Angeles", "America/Vancouver")),  # US/, Canada/
+        ("daily 08:00 in central", ("America/Chicago", "America/Winnipeg")),
+    ],
+)
+def test_a_city_of_several_zones_is_refused_with_them(text: str, choices: tuple[str, ...]) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(text)
+    assert caught.value.kind == "ambiguous_timezone"
+    assert caught.value.choices == choices
 
 
 def test_schedule_errors_are_value_errors_with_a_sentence_for_the_log() -> None:

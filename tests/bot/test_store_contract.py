@@ -15,7 +15,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.sqlite_store import SqliteStore
-from bot.store import Destination, MemoryStore, NewSubscription, Store, StoreError
+from bot.store import (
+    AnsweredQuestion,
+    AnswerFeedback,
+    Destination,
+    MemoryStore,
+    NewSubscription,
+    Store,
+    StoreError,
+    Turn,
+)
 
 T0 = dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.UTC)  # a Monday
 SLACK = Destination("slack", "C123")
@@ -56,6 +65,8 @@ def test_a_new_store_is_empty(store: Store) -> None:
     assert store.sent_articles(SLACK) == frozenset()
     assert store.pending_deliveries() == []
     assert store.votes("answer-1") == {}
+    assert store.feedback() == []
+    assert store.recent_turns("slack:C123:1.0", since=at(-10_000), limit=5) == []
 
 
 def test_an_added_subscription_comes_back_with_an_id_and_no_history(store: Store) -> None:
@@ -233,6 +244,9 @@ NAIVE_CALLS: dict[str, Callable[[Store], object]] = {
     "begin_delivery": lambda s: s.begin_delivery(SLACK, ["a1"], NAIVE),
     "complete_delivery": lambda s: s.complete_delivery(s.begin_delivery(SLACK, ["a1"], T0), NAIVE),
     "record_vote": lambda s: s.record_vote("answer-1", "U1", "up", NAIVE),
+    "record_turn": lambda s: s.record_turn("slack:C1:1.0", Turn("Was ist MAI-1?"), NAIVE),
+    "recent_turns": lambda s: s.recent_turns("slack:C1:1.0", since=NAIVE, limit=3),
+    "forget_turns": lambda s: s.forget_turns(NAIVE),
 }
 
 
@@ -242,6 +256,71 @@ def test_naive_datetimes_are_rejected(store: Store, call: Callable[[Store], obje
         call(store)
     assert store.sent_articles(SLACK) == frozenset()
     assert store.votes("answer-1") == {}
+
+
+def answered(answer_id: str, minutes: int, *, platform: str = "slack") -> AnsweredQuestion:
+    return AnsweredQuestion(answer_id, platform, f"Frage {answer_id}?", ("a1", "a2"), at(minutes))
+
+
+def test_feedback_joins_each_voted_answer_with_its_question_articles_and_platform(
+    store: Store,
+) -> None:
+    store.record_answer(answered("x2", 2, platform="discord"))
+    store.record_answer(answered("x1", 1))
+    store.record_answer(answered("quiet", 3))  # no votes: not in the report
+    store.record_vote("x1", "U1", "up", at(5))
+    store.record_vote("x1", "U2", "down", at(6))
+    store.record_vote("x1", "U3", "down", at(7))
+    store.record_vote("x2", "U1", "up", at(8))
+    store.record_vote("never-recorded", "U1", "down", at(9))  # kept, not reported
+    assert store.feedback() == [
+        AnswerFeedback(answered("x1", 1), up=1, down=2),
+        AnswerFeedback(answered("x2", 2, platform="discord"), up=1, down=0),
+    ]
+    assert store.votes("never-recorded") == {"U1": "down"}
+
+
+def test_the_first_record_of_an_answer_wins_and_a_changed_vote_is_counted_once(
+    store: Store,
+) -> None:
+    store.record_answer(answered("x1", 1))
+    store.record_answer(AnsweredQuestion("x1", "console", "Andere Frage?", ("a9",), at(2)))
+    store.record_vote("x1", "U1", "down", at(3))
+    store.record_vote("x1", "U1", "up", at(4))
+    [only] = store.feedback()
+    assert only == AnswerFeedback(answered("x1", 1), up=1, down=0)
+    assert only.answer.answered_at.utcoffset() == dt.timedelta(0)
+
+
+def test_a_conversation_gives_its_last_turns_oldest_first_within_the_expiry(
+    store: Store,
+) -> None:
+    thread = "slack:C123:100.1"
+    for n in range(5):
+        store.record_turn(thread, Turn(f"Frage {n}?", f"Antwort {n}."), at(n))
+    store.record_turn("slack:C999:100.1", Turn("Anderer Kanal?"), at(4))  # another channel
+    assert store.recent_turns(thread, since=at(0), limit=3) == [
+        Turn("Frage 2?", "Antwort 2."),
+        Turn("Frage 3?", "Antwort 3."),
+        Turn("Frage 4?", "Antwort 4."),
+    ]
+    assert [t.question for t in store.recent_turns(thread, since=at(3), limit=10)] == [
+        "Frage 3?",
+        "Frage 4?",
+    ]
+    assert store.recent_turns(thread, since=at(10), limit=3) == []  # all expired
+    assert store.recent_turns(thread, since=at(0), limit=0) == []
+    assert store.recent_turns("slack:C999:100.1", since=at(0), limit=3) == [Turn("Anderer Kanal?")]
+
+
+def test_forgetting_drops_only_turns_asked_before_the_time(store: Store) -> None:
+    store.record_turn("a", Turn("Eins?"), at(0))
+    store.record_turn("b", Turn("Zwei?"), at(1))
+    store.record_turn("a", Turn("Drei?", "Ja."), at(2))
+    assert store.forget_turns(at(2)) == 2
+    assert store.recent_turns("a", since=at(-100), limit=5) == [Turn("Drei?", "Ja.")]
+    assert store.recent_turns("b", since=at(-100), limit=5) == []
+    assert store.forget_turns(at(2)) == 0
 
 
 def test_a_naive_subscription_cannot_even_be_built() -> None:

@@ -96,6 +96,19 @@ async def test_a_question_is_answered_in_a_worker_with_the_same_reply(
     assert counting.calls == ["ask"]  # only the comparison above ran here
 
 
+async def test_a_follow_up_in_a_thread_is_answered_in_a_worker_with_the_thread_from_here(
+    workers: CoreWorkers, core: Newsdesk, store: MemoryStore
+) -> None:
+    thread = RequestContext(CHANNEL.destination, user="U1", thread="100.1")
+    counting = CountingCore(core)
+    assert "97,4 Milliarden USD" in (await workers.handle(QUESTION, thread)).text
+    follow_up = await workers.handle("und wann war das?", thread)
+    assert "10. Februar" in follow_up.text
+    assert counting.calls == []  # both answered in the worker; the turns kept here
+    turns = store.recent_turns("slack:C1:100.1", since=NOW - dt.timedelta(hours=1), limit=5)
+    assert [turn.question for turn in turns] == [QUESTION, "und wann war das?"]
+
+
 async def test_commands_run_here_against_this_process_store(
     workers: CoreWorkers, core: Newsdesk, store: MemoryStore
 ) -> None:

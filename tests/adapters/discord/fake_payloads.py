@@ -141,13 +141,14 @@ def message(
 
 def sent_message(channel_id: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The message Discord makes of what the bot sent."""
-    return {
+    made = {
         "id": str(new_id()),
         "type": 19 if payload.get("message_reference") else 0,
         "channel_id": channel_id,
         "author": BOT_USER,
         "content": payload.get("content") or "",
         "embeds": payload.get("embeds") or [],
+        "components": payload.get("components") or [],
         "timestamp": "2025-03-03T08:00:01+00:00",
         "edited_timestamp": None,
         "tts": False,
@@ -158,6 +159,13 @@ def sent_message(channel_id: str, payload: dict[str, Any]) -> dict[str, Any]:
         "pinned": False,
         "flags": payload.get("flags", 0),
     }
+    if reference := payload.get("message_reference"):
+        made["message_reference"] = {
+            "message_id": reference["message_id"],
+            "channel_id": channel_id,
+            "guild_id": str(GUILD_ID),
+        }
+    return made
 
 
 def interaction(
@@ -184,6 +192,31 @@ def interaction(
         "context": 0,
         "attachment_size_limit": 10485760,
         "data": {"id": str(new_id()), "name": name, "type": 1, "options": options},
+    }
+
+
+def click(message: dict[str, Any], custom_id: str, *, by: int = ALICE) -> dict[str, Any]:
+    """An INTERACTION_CREATE payload: a member clicks the button ``custom_id`` on ``message``."""
+    interaction_id = new_id()
+    return {
+        "id": str(interaction_id),
+        "application_id": str(APP_ID),
+        "type": 3,
+        "token": f"interaction-token-{interaction_id}",
+        "version": 1,
+        "guild_id": str(GUILD_ID),
+        "channel_id": message["channel_id"],
+        "channel": {"id": message["channel_id"], "type": 0, "guild_id": str(GUILD_ID)},
+        "member": {**member(user(by, "clicker")), "permissions": str(EVERYONE_PERMISSIONS)},
+        "app_permissions": str(EVERYONE_PERMISSIONS),
+        "locale": "de",
+        "guild_locale": "de",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "context": 0,
+        "attachment_size_limit": 10485760,
+        "message": message,
+        "data": {"custom_id": custom_id, "component_type": 2},
     }
 
 

@@ -212,3 +212,57 @@ async def test_when_the_core_fails_the_thinking_message_is_removed(
     original = f"/webhooks/{APP_ID}/{payload['token']}/messages/@original"
     await fake.wait_for("DELETE", original)
     assert fake.requests("POST", f"/webhooks/{APP_ID}/{payload['token']}") == []
+
+
+async def test_a_wrong_schedule_is_answered_only_to_the_asker_in_discord_syntax(
+    fake: FakeDiscord, bot: DiscordService, store: MemoryStore
+) -> None:
+    options = subcommand("subscribe", option("schedule", "every fortnight"))
+    payload = interaction("digest", options, permissions=EVERYONE_PERMISSIONS | MANAGE_CHANNELS)
+
+    deferred, answer = await invoke(fake, payload)
+
+    assert deferred == {"type": 5}  # a success would be the channel's
+    original = f"/webhooks/{APP_ID}/{payload['token']}/messages/@original"
+    assert len(fake.requests("DELETE", original)) == 1  # the public "thinking" message is gone
+    order = [call.method for call in fake.calls if payload["token"] in call.path]
+    assert order == ["POST", "DELETE", "POST"]  # defer, delete, then the ephemeral follow-up
+    assert answer["flags"] == 64
+    text = answer["embeds"][0]["description"]
+    assert "Den Zeitplan „every fortnight“ verstehe ich nicht." in text
+    assert "`/digest subscribe schedule: werktags 09:30 in Europe/Berlin`" in text
+    assert "\\" not in text  # the example is code, not escaped markdown
+    assert store.subscriptions() == []
+
+
+async def test_a_question_of_filler_words_is_answered_only_to_the_asker(
+    fake: FakeDiscord, bot: DiscordService
+) -> None:
+    deferred, answer = await invoke(fake, interaction("ask", [option("question", "und wie?")]))
+
+    assert deferred == {"type": 5}
+    assert answer["flags"] == 64
+    assert "Füllwörtern" in answer["embeds"][0]["description"]
+
+
+async def test_unsubscribe_takes_the_number_from_the_list(
+    fake: FakeDiscord, bot: DiscordService, store: MemoryStore
+) -> None:
+    managing = EVERYONE_PERMISSIONS | MANAGE_CHANNELS
+    for schedule in ("werktags 09:30", "montags 08:00"):
+        options = subcommand("subscribe", option("schedule", schedule))
+        await invoke(fake, interaction("digest", options, permissions=managing))
+
+    _, asked = await invoke(
+        fake, interaction("digest", subcommand("unsubscribe"), permissions=managing)
+    )
+    text = asked["embeds"][0]["description"]
+    assert asked["flags"] == 64
+    assert "`/digest unsubscribe which: 1`" in text
+    assert "`/digest unsubscribe which: all`" in text
+    assert len(store.subscriptions()) == 2
+
+    options = subcommand("unsubscribe", option("which", "2"))
+    _, ended = await invoke(fake, interaction("digest", options, permissions=managing))
+    assert "Beendet: montags um 08:00" in ended["embeds"][0]["description"]
+    assert [s.schedule for s in store.subscriptions()] == ["werktags 09:30"]

@@ -110,6 +110,34 @@ async def test_a_reply_to_the_bot_is_answered_without_a_mention(
     assert "97,4 Milliarden USD" in reply.json["embeds"][0]["description"]
 
 
+async def test_a_reply_to_an_answer_is_read_with_the_question_before_it(
+    fake: FakeDiscord, bot: DiscordService, newsdesk: Newsdesk
+) -> None:
+    first = await ask(fake, f"{MENTION} {MUSK}", mentions_bot=True)
+    answer = sent_message(str(CHANNEL_ID), first.json)
+
+    follow_up = await ask(fake, "und wann war das?", replying_to=answer)
+
+    assert "10. Februar" in follow_up.json["embeds"][0]["description"]  # the offer's date
+    # one more reply down the chain: Discord resolves one level, the thread still counts
+    second = sent_message(str(CHANNEL_ID), follow_up.json)
+    deeper = await ask(fake, "und wer steckt dahinter?", replying_to=second)
+    assert "Musk" in deeper.json["embeds"][0]["description"]
+    # the same words as a fresh mention start a new conversation: only filler words
+    fresh = await ask(fake, f"{MENTION} und wann war das?", mentions_bot=True)
+    assert "Füllwörtern" in fresh.json["embeds"][0]["description"]
+
+
+async def test_in_a_discord_thread_the_thread_is_the_conversation(
+    fake: FakeDiscord, bot: DiscordService
+) -> None:
+    await ask(fake, f"{MENTION} {MUSK}", channel=THREAD_ID, mentions_bot=True)
+    follow_up = await ask(
+        fake, f"{MENTION} und wann war das?", channel=THREAD_ID, mentions_bot=True
+    )
+    assert "10. Februar" in follow_up.json["embeds"][0]["description"]
+
+
 async def test_where_the_bot_may_not_embed_links_it_answers_in_plain_content(
     fake: FakeDiscord, bot: DiscordService
 ) -> None:

@@ -25,6 +25,10 @@ from bot.store import MemoryStore
 from tests.conftest import SEEDS, make_settings
 
 QUESTION = "Wie viel bot Musk für OpenAI?"
+NOT_ALLOWED = (
+    "Die Digest-Abos dieses Kanals darfst du nicht ändern. Frag jemanden, der den Kanal "
+    "verwaltet; `/digest list` und `/digest now` gehen für alle."
+)
 
 
 @pytest.fixture
@@ -105,6 +109,23 @@ async def test_digest_help_shows_the_digest_commands(bot: SlackHarness) -> None:
     assert texts(usage)[1].startswith(GERMAN.digest_help[0])
 
 
+async def test_examples_in_replies_are_slack_commands(bot: SlackHarness) -> None:
+    await bot.command("subscribe every fortnight", command="/digest")
+    wrong = await response(bot)
+    assert wrong["response_type"] == "ephemeral"
+    assert texts(wrong)[1:] == [
+        "Den Zeitplan „every fortnight“ verstehe ich nicht.\n"
+        "So geht es zum Beispiel: `/digest subscribe werktags 09:30 in Europe/Berlin`",
+    ]
+    await bot.command("help", command="/digest", response_key="r2")
+    helped = "\n".join(texts(await response(bot, "r2")))
+    assert (
+        "`/digest subscribe &lt;Zeitplan&gt; [in &lt;Zeitzone&gt;] [about &lt;Thema&gt;]`" in helped
+    )
+    assert "`/digest unsubscribe 1` (oder `/digest unsubscribe all`)" in helped
+    assert " digest list" not in helped  # never the console's bare commands
+
+
 async def test_a_mention_is_answered_in_a_thread_under_it(bot: SlackHarness) -> None:
     assert await bot.event(mention_event(f"<@UBOT> {QUESTION}", ts="100.1", channel="C7")) == 200
     post = await posted(bot)
@@ -119,12 +140,43 @@ async def test_a_mention_in_a_thread_is_answered_in_that_thread(bot: SlackHarnes
     assert (await posted(bot))["thread_ts"] == "100.1"
 
 
+async def test_a_thread_the_bot_answered_continues_without_a_mention(bot: SlackHarness) -> None:
+    await bot.event(mention_event(f"<@UBOT> {QUESTION}", ts="200.1", channel="C7"))
+    await bot.fake.wait_for(lambda: len(bot.fake.calls_to("chat.postMessage")) == 1)
+    follow_up = message_event(
+        "und wann war das?", ts="200.5", channel="C7", channel_type="channel", thread_ts="200.1"
+    )
+    assert await bot.event(follow_up) == 200
+    await bot.fake.wait_for(lambda: len(bot.fake.calls_to("chat.postMessage")) == 2)
+    answer = bot.fake.calls_to("chat.postMessage")[1].args
+    assert (answer["channel"], answer["thread_ts"]) == ("C7", "200.1")
+    assert "10. Februar" in " ".join(texts(answer))  # the date of the offer, read in context
+
+    # not for the bot: another thread, the same thread ts in another channel, small talk
+    for event in (
+        message_event(
+            "und wann?", ts="300.5", channel="C7", channel_type="channel", thread_ts="300.1"
+        ),
+        message_event(
+            "und wann?", ts="200.6", channel="C8", channel_type="channel", thread_ts="200.1"
+        ),
+        message_event(
+            "danke!", ts="200.7", channel="C7", channel_type="channel", thread_ts="200.1"
+        ),
+    ):
+        assert await bot.event(event) == 200
+    await settle(bot)
+    assert len(bot.fake.calls_to("chat.postMessage")) == 2
+
+
 async def test_a_direct_message_is_answered_there(bot: SlackHarness) -> None:
     await bot.event(message_event("digest list", ts="5.0", channel="D3"))
     post = await posted(bot)
     assert post["channel"] == "D3"
     assert "thread_ts" not in post
-    assert texts(post) == [GERMAN.no_subscriptions]
+    assert texts(post) == [
+        "Dieser Kanal hat kein Digest-Abo. Eins anlegen: `/digest subscribe werktags 09:30`"
+    ]
 
 
 async def test_one_mention_delivered_twice_and_retried_is_answered_once(bot: SlackHarness) -> None:
@@ -156,6 +208,11 @@ async def test_a_vote_is_recorded_and_acknowledged_to_the_voter(
         "replace_original": False,
     }
     assert store.votes(answer_id) == {"U2": "up"}
+    [voted] = store.feedback()  # stored with what it is about
+    assert (voted.answer.answer_id, voted.answer.platform) == (answer_id, "slack")
+    assert voted.answer.question == QUESTION
+    assert voted.answer.article_ids[0] == "001_37de1b6d01b33ede"
+    assert (voted.up, voted.down) == (1, 0)
 
 
 async def test_post_to_channel_shows_the_same_answer_to_everyone_saying_who_asked(
@@ -180,7 +237,7 @@ async def test_only_managers_may_change_subscriptions_when_managers_are_set(
 ) -> None:
     async with SlackHarness.serve(newsdesk, seed_settings, managers="U9") as bot:
         await bot.command("subscribe daily 08:00", command="/digest", user="U1")
-        assert texts(await response(bot))[1] == GERMAN.not_allowed
+        assert texts(await response(bot))[1] == NOT_ALLOWED
         assert store.subscriptions() == []
 
         await bot.command("subscribe daily 08:00", command="/digest", user="U9", response_key="r2")
@@ -201,7 +258,7 @@ async def test_workspace_admins_may_manage_when_admins_are_listed(
                 f"subscribe daily {8 + n:02d}:00", command="/digest", user=user, response_key=key
             )
             replies.append(texts(await response(bot, key))[1])
-        assert replies[0] == GERMAN.not_allowed
+        assert replies[0] == NOT_ALLOWED
         assert all(reply.startswith("Abonniert") for reply in replies[1:])
         assert len(store.subscriptions()) == 2
         asked = [call.args["user"] for call in bot.fake.calls_to("users.info")]

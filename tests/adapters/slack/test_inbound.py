@@ -127,3 +127,26 @@ def test_the_cache_is_bounded() -> None:
 )
 def test_who_may_manage_subscriptions(setting: str, user: str, verdict: bool | None) -> None:
     assert ManagerPolicy.parse(setting).verdict(user) is verdict
+
+
+def test_a_thread_reply_without_a_mention_is_not_addressed_but_kept() -> None:
+    event = message_event(
+        "und wann war das?", ts="101.5", channel="C1", channel_type="channel", thread_ts="100.1"
+    )
+    question = to_question(event, BOT)
+    assert question is not None
+    assert (question.text, question.thread_ts, question.addressed) == (
+        "und wann war das?",
+        "100.1",
+        False,
+    )
+
+
+def test_a_top_level_channel_message_without_a_mention_is_ignored() -> None:
+    event = message_event("Mittagessen?", ts="101.5", channel="C1", channel_type="channel")
+    assert to_question(event, BOT) is None
+    # a thread's parent message carries thread_ts == ts: it is not a reply
+    parent = message_event(
+        "Mittagessen?", ts="100.1", channel="C1", channel_type="channel", thread_ts="100.1"
+    )
+    assert to_question(parent, BOT) is None
