@@ -87,6 +87,7 @@ class FakeSlack:
         self._last_ts = 0.0
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self._lag = 0.0
+        self.holding = 0  # posts taken whose answer :meth:`lag` still holds back
         self._sockets: list[web.WebSocketResponse] = []
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -220,7 +221,11 @@ class FakeSlack:
         self.calls.append(ApiCall(method, args, token, status, error))
         await self._notify()
         if method == "chat.postMessage" and body.get("ok") and self._lag:
-            await asyncio.sleep(self._lag)  # posted; the answer is still on its way
+            self.holding += 1  # posted; the answer is still on its way
+            try:
+                await asyncio.sleep(self._lag)
+            finally:
+                self.holding -= 1
         return web.json_response(body, status=status, headers=headers)
 
     def _next_ts(self) -> str:
