@@ -6,6 +6,13 @@ IDENTIFY, READY, GUILD_CREATE) and then carries the frames a test pushes. It rec
 call, so tests assert on the real wire payload. Like Discord, it rejects a message over any size
 limit with HTTP 400 (code 50035), and a test can script failures (:meth:`FakeDiscord.fail`).
 
+Messages posted to a channel are kept (:attr:`FakeDiscord.messages`, with snowflakes of the time
+they were posted) and ``GET /channels/{id}/messages`` answers from them as Discord does: at most
+``limit`` (50 by default, 100 at most), ``after`` or ``before`` a snowflake, newest first, and
+without the ``nonce`` (Discord keeps none; only the answer to the post carries it). A post with
+``enforce_nonce`` whose nonce the channel has seen is answered with the first message, not posted
+again. :meth:`FakeDiscord.say` puts someone else's message in a channel.
+
 JSON goes out with a ``Content-Type`` of exactly ``application/json`` (discord.py parses nothing
 else) and gateway frames as text (so nothing is compressed). The payloads are in
 :mod:`tests.adapters.discord.fake_payloads`.
@@ -16,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +65,9 @@ class FakeDiscord:
         self._failures: dict[tuple[str, str], deque[_Failure]] = {}
         self._changed = asyncio.Condition()
         self._seq = itertools.count(1)
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
+        self._last_id = 0
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -102,6 +113,26 @@ class FakeDiscord:
         frame = {"op": 0, "t": event, "s": next(self._seq), "d": data}
         for socket in list(self.sockets):
             await socket.send_str(json.dumps(frame))
+
+    def say(
+        self, channel_id: int, content: str, *, author: dict[str, Any] | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """Put a message (by default Alice's) in a channel, as if posted now; return it."""
+        message = payloads.message(content, author=author, channel_id=channel_id)
+        message.update(id=str(self._next_id()), **extra)
+        self.messages.setdefault(str(channel_id), []).append(message)
+        return message
+
+    def posted(self, channel_id: int) -> list[dict[str, Any]]:
+        """The bot's messages in a channel, oldest first."""
+        kept = self.messages.get(str(channel_id), [])
+        return [m for m in kept if m["author"]["id"] == payloads.BOT_USER["id"]]
+
+    def _next_id(self) -> int:
+        """A snowflake of the time now (Discord's epoch is 2015), unique and increasing."""
+        stamp = (int(time.time() * 1000) - 1420070400000) << 22
+        self._last_id = max(stamp, self._last_id + 1)
+        return self._last_id
 
     def requests(self, method: str, path: str | Callable[[str], bool]) -> list[Call]:
         """The recorded calls to ``method path`` (or paths matching a predicate), in order."""
@@ -186,15 +217,44 @@ class FakeDiscord:
             status = 200
         elif method == "DELETE" and parts[0] == "webhooks":
             answer, status = None, 204
+        elif method == "GET" and parts[0] == "channels" and path.endswith("/messages"):
+            answer, status = self._history(parts[1], call.query), 200
         elif method == "POST" and (parts[0] == "webhooks" or path.endswith("/messages")):
             problems = embed_problems(call.json or {})
             channel = parts[1] if parts[0] == "channels" else str(payloads.CHANNEL_ID)
             answer, status = (
                 ({"code": 50035, "message": "Invalid Form Body", "errors": problems}, 400)
                 if problems
-                else (payloads.sent_message(channel, call.json or {}), 200)
+                else (self._post(channel, call.json or {}, kept=parts[0] == "channels"), 200)
             )
         return answer, status
+
+    def _post(self, channel: str, payload: dict[str, Any], *, kept: bool) -> dict[str, Any]:
+        """The message made of a post; a channel's messages are kept, a nonce enforced."""
+        nonce = payload.get("nonce")
+        if kept and nonce and payload.get("enforce_nonce"):
+            first = self._nonces.get((channel, str(nonce)))
+            if first is not None:
+                return {**first, "nonce": nonce}
+        message = payloads.sent_message(channel, payload)
+        if kept:
+            message["id"] = str(self._next_id())
+            self.messages.setdefault(channel, []).append(message)
+            if nonce:
+                self._nonces[(channel, str(nonce))] = message
+        return {**message, "nonce": nonce} if nonce else message
+
+    def _history(self, channel: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        """``GET /channels/{id}/messages``: newest first, after or before a snowflake."""
+        limit = max(1, min(int(query.get("limit", "50")), 100))
+        kept = sorted(self.messages.get(channel, []), key=lambda m: int(m["id"]))
+        if "after" in query:
+            after = int(query["after"])
+            window = [m for m in kept if int(m["id"]) > after][:limit]  # the oldest after it
+        else:
+            before = int(query.get("before", str(2**63)))
+            window = [m for m in kept if int(m["id"]) < before][-limit:]
+        return list(reversed(window))
 
 
 def embed_problems(payload: dict[str, Any]) -> list[str]:
