@@ -1,11 +1,12 @@
-"""Kill -9 during digest delivery: ``newsdesk run`` as a subprocess against the fake Slack.
+"""Kill -9 during digest delivery: ``newsdesk run`` as a subprocess against a fake platform.
 
-Used by ``tests/adapters/test_kill_delivery.py`` and ``scripts/bench_kill.py``. The fake Slack
-(:class:`adapters.slack.testing.FakeSlack`) runs in this process on 127.0.0.1; the bot runs as
-``python -m adapters.cli run`` in Socket Mode against it, over its own articles folder and SQLite
-store. Several channels each subscribe to several topics, so each channel gets a series of
-digests, paced one a second, and Slack answers each post only :attr:`KillRun.lag` seconds after
-taking it: the window in which a killed bot cannot know its digest arrived.
+Used by ``tests/adapters/test_kill_delivery.py`` and ``scripts/bench_kill.py``. The fake Slack (in
+Socket Mode) or fake Discord (:mod:`tests.adapters.kill_platforms`) runs in this process on
+127.0.0.1; the bot runs as ``python -m adapters.cli run`` against it, over its own articles folder
+and SQLite store. Several channels each subscribe to several topics, so each channel gets a series
+of digests (on Slack paced one a second), and the platform answers each post only
+:attr:`KillRun.lag` seconds after taking it: the window in which a killed bot cannot know its
+digest arrived.
 
 Each round writes one new article per topic, makes every subscription due (through the store's
 ``record_run``, while the bot is down), starts the bot, and sends it SIGKILL once its first digest
@@ -13,8 +14,8 @@ of the round reaches Slack plus a random delay (``aim``: and then at the next mo
 post unanswered, so the kill certainly falls in that window). A last run, not killed, delivers
 whatever is left. Then the fake's channels are counted: every article must be there (``lost``
 counts those that are not), and an article twice in one channel is a duplicate. Without the
-lookup (``lookup=False``), ``conversations.history`` answers ``missing_scope``, as for an app
-installed without ``channels:history``.
+lookup (``lookup=False``), reading history is refused (Slack: ``missing_scope``, as for an app
+installed without ``channels:history``; Discord: 403 Missing Access).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import asyncio
 import datetime as dt
 import os
 import random
-import re
 import signal
 import sys
 import time
@@ -32,16 +32,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from adapters.slack.testing import FakeSlack
 from bot.schedule import parse_schedule
 from bot.sqlite_store import SqliteStore
 from bot.store import Destination, NewSubscription
+from tests.adapters.kill_platforms import FakePlatform, SlackSide
 
 __all__ = ["TOPICS", "KillReport", "KillRun"]
 
 ROOT = Path(__file__).resolve().parents[2]
 TOPICS = ("Zebra", "Vulkan", "Kupfer")
-_ARTICLE_URL = re.compile(r"https://example\.org/([a-z]+)/(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +73,10 @@ class KillReport:
 
 @dataclass
 class KillRun:
-    """One experiment: ``channels`` Slack channels, each subscribed to every topic."""
+    """One experiment: ``channels`` channels of one platform, each subscribed to every topic."""
 
     workdir: Path
+    platform: FakePlatform = field(default_factory=SlackSide)
     lookup: bool = True
     channels: int = 3
     topics: tuple[str, ...] = TOPICS[:2]
@@ -102,7 +102,8 @@ class KillRun:
 
     def destinations(self) -> list[Destination]:
         """The channels digests go to."""
-        return [Destination("slack", f"C{n + 1}") for n in range(self.channels)]
+        name = self.platform.name
+        return [Destination(name, channel) for channel in self.platform.channels(self.channels)]
 
     async def run(self, kills: int) -> KillReport:
         """Kill the bot ``kills`` times during delivery, let a last run finish, and count."""
@@ -110,10 +111,11 @@ class KillRun:
         rng = random.Random(self.seed)  # noqa: S311 -- kill moments, not cryptography
         self.articles_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        async with FakeSlack() as fake:
-            fake.lag(self.lag)
+        fake = self.platform
+        await fake.start(self.lag)
+        try:
             if not self.lookup:
-                fake.fail("conversations.history", "missing_scope", times=1_000_000)
+                fake.refuse_lookups([d.channel for d in self.destinations()])
             self._subscribe()
             hits: list[Counter[str]] = []
             for _ in range(kills):
@@ -121,6 +123,8 @@ class KillRun:
                 hits.append(await self._killed_round(fake, rng))
             await self._last_run(fake)
             return self._report(fake, kills, hits, time.monotonic() - began)
+        finally:
+            await fake.close()
 
     # --- the bot's world ------------------------------------------------------------------------
 
@@ -179,14 +183,12 @@ class KillRun:
         finally:
             store.close()
 
-    def _environment(self, fake: FakeSlack) -> dict[str, str]:
+    def _environment(self, fake: FakePlatform) -> dict[str, str]:
         return {
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(self.workdir),
             "PYTHONPATH": str(ROOT),
-            "SLACK_BOT_TOKEN": fake.bot_token,
-            "SLACK_APP_TOKEN": fake.app_token,
-            "NEWSDESK_SLACK_API_URL": fake.api_url,
+            **fake.environment(),
             "NEWSDESK_ARTICLES_DIR": str(self.articles_dir),
             "NEWSDESK_DATA_DIR": str(self.data_dir),
             "NEWSDESK_MULTILINGUAL": "false",
@@ -197,7 +199,7 @@ class KillRun:
             "NEWSDESK_ARCHIVE_SCAN_SECONDS": "60",
         }
 
-    async def _start(self, fake: FakeSlack) -> asyncio.subprocess.Process:
+    async def _start(self, fake: FakePlatform) -> asyncio.subprocess.Process:
         log = (self.workdir / "bot.log").open("ab")
         try:
             return await asyncio.create_subprocess_exec(
@@ -216,22 +218,22 @@ class KillRun:
 
     # --- rounds ---------------------------------------------------------------------------------
 
-    async def _killed_round(self, fake: FakeSlack, rng: random.Random) -> Counter[str]:
+    async def _killed_round(self, fake: FakePlatform, rng: random.Random) -> Counter[str]:
         """Start the bot, kill it during delivery; return the window hits per channel."""
-        posts = len(fake.calls_to("chat.postMessage", ok=None))
+        posts = fake.post_attempts()
         bot = await self._start(fake)
         try:
-            await self._wait(lambda: len(fake.calls_to("chat.postMessage", ok=None)) > posts, bot)
+            await self._wait(lambda: fake.post_attempts() > posts, bot)
             await asyncio.sleep(rng.uniform(0.0, self.max_delay))
             if self.aim:
-                await self._wait(lambda: fake.holding > 0, bot)
+                await self._wait(lambda: fake.holding() > 0, bot)
         finally:
             if bot.returncode is None:
                 bot.send_signal(signal.SIGKILL)
             await bot.wait()
         return self._window_hits(fake)
 
-    async def _last_run(self, fake: FakeSlack) -> None:
+    async def _last_run(self, fake: FakePlatform) -> None:
         """Run the bot until nothing is pending or due (then killing it loses nothing)."""
         bot = await self._start(fake)
         try:
@@ -264,7 +266,7 @@ class KillRun:
                 raise AssertionError(f"the bot stopped or stalled (exit {bot.returncode}):\n{log}")
             await asyncio.sleep(poll)
 
-    def _window_hits(self, fake: FakeSlack) -> Counter[str]:
+    def _window_hits(self, fake: FakePlatform) -> Counter[str]:
         """Pending deliveries with a post on Slack that no earlier kill had already counted."""
         store = SqliteStore(self.data_dir / "newsdesk.db")
         try:
@@ -273,9 +275,8 @@ class KillRun:
             store.close()
         hits: Counter[str] = Counter()
         for delivery in pending:
-            count = sum(
-                _delivery_of(m) == delivery.id for m in fake.posted(delivery.destination.channel)
-            )
+            digests = fake.digests(delivery.destination.channel)
+            count = sum(posted == delivery.id for posted, _ in digests)
             if count > self._seen.get(delivery.id, 0):
                 hits[delivery.destination.channel] += 1
             self._seen[delivery.id] = count
@@ -284,16 +285,16 @@ class KillRun:
     # --- counting -------------------------------------------------------------------------------
 
     def _report(
-        self, fake: FakeSlack, kills: int, hits: list[Counter[str]], seconds: float
+        self, fake: FakePlatform, kills: int, hits: list[Counter[str]], seconds: float
     ) -> KillReport:
         digests = duplicate_digests = duplicate_articles = lost = 0
         expected = set(self._articles)
         for destination in self.destinations():
-            messages = [m for m in fake.posted(destination.channel) if _delivery_of(m)]
+            messages = fake.digests(destination.channel)
             digests += len(messages)
-            deliveries = Counter(_delivery_of(m) for m in messages)
+            deliveries = Counter(delivery for delivery, _ in messages)
             duplicate_digests += sum(n - 1 for n in deliveries.values())
-            shown = Counter(article for m in messages for article in _articles_in(m))
+            shown = Counter(article for _, articles in messages for article in articles)
             duplicate_articles += sum(n - 1 for n in shown.values())
             lost += len(expected - set(shown))
         store = SqliteStore(self.data_dir / "newsdesk.db")
@@ -312,18 +313,3 @@ class KillRun:
             pending_left=pending_left,
             seconds=seconds,
         )
-
-
-def _delivery_of(message: dict[str, object]) -> int | None:
-    metadata = message.get("metadata")
-    if not isinstance(metadata, dict):
-        return None
-    payload = metadata.get("event_payload") or {}
-    value = payload.get("delivery_id") if isinstance(payload, dict) else None
-    return int(value) if value is not None else None
-
-
-def _articles_in(message: dict[str, object]) -> set[tuple[str, int]]:
-    """The articles a digest message shows: each item links to its article's address once."""
-    blocks = str(message.get("blocks") or "")
-    return {(slug, int(number)) for slug, number in _ARTICLE_URL.findall(blocks)}

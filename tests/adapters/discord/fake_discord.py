@@ -11,7 +11,9 @@ they were posted) and ``GET /channels/{id}/messages`` answers from them as Disco
 ``limit`` (50 by default, 100 at most), ``after`` or ``before`` a snowflake, newest first, and
 without the ``nonce`` (Discord keeps none; only the answer to the post carries it). A post with
 ``enforce_nonce`` whose nonce the channel has seen is answered with the first message, not posted
-again. :meth:`FakeDiscord.say` puts someone else's message in a channel.
+again (unless :attr:`FakeDiscord.remember_nonces` is off: a restart later than Discord's few
+minutes). :meth:`FakeDiscord.say` puts someone else's message in a channel, and
+:meth:`FakeDiscord.lag` makes Discord take a channel post but answer it late.
 
 JSON goes out with a ``Content-Type`` of exactly ``application/json`` (discord.py parses nothing
 else) and gateway frames as text (so nothing is compressed). The payloads are in
@@ -68,6 +70,9 @@ class FakeDiscord:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
         self._last_id = 0
+        self.remember_nonces = True
+        self.holding = 0  # channel posts taken whose answer :meth:`lag` still holds back
+        self._lag = 0.0
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -101,12 +106,21 @@ class FakeDiscord:
     # --- what tests do ----------------------------------------------------------------------
 
     def fail(
-        self, method: str, path: str, status: int, code: int, message: str, **extra: Any
+        self,
+        method: str,
+        path: str,
+        status: int,
+        code: int,
+        message: str,
+        *,
+        times: int = 1,
+        **extra: Any,
     ) -> None:
-        """Answer the next ``method path`` with an error (``extra`` goes into the body)."""
+        """Answer the next ``times`` ``method path`` with an error (``extra`` goes in the body)."""
         headers = {"Via": "1.1 google"} if status == 429 else {}  # a 429 from Discord itself
         body = {"code": code, "message": message, **extra}
-        self._failures.setdefault((method, path), deque()).append(_Failure(status, body, headers))
+        queue = self._failures.setdefault((method, path), deque())
+        queue.extend(_Failure(status, body, headers) for _ in range(times))
 
     async def push(self, event: str, data: dict[str, Any]) -> None:
         """Send a dispatch frame (MESSAGE_CREATE, INTERACTION_CREATE, ...) to the client."""
@@ -123,10 +137,17 @@ class FakeDiscord:
         self.messages.setdefault(str(channel_id), []).append(message)
         return message
 
+    def lag(self, seconds: float) -> None:
+        """Answer every later post to a channel ``seconds`` after the message is posted."""
+        self._lag = seconds
+
     def posted(self, channel_id: int) -> list[dict[str, Any]]:
         """The bot's messages in a channel, oldest first."""
         kept = self.messages.get(str(channel_id), [])
         return [m for m in kept if m["author"]["id"] == payloads.BOT_USER["id"]]
+
+    def _posts(self) -> set[str]:
+        return {f"/channels/{channel}/messages" for channel in self.messages}
 
     def _next_id(self) -> int:
         """A snowflake of the time now (Discord's epoch is 2015), unique and increasing."""
@@ -195,6 +216,12 @@ class FakeDiscord:
                 failure = failures.popleft()
                 return _json(failure.body, failure.status, failure.headers)
             answer, status = self._answer(call)
+            if self._lag and status == 200 and call.method == "POST" and path in self._posts():
+                self.holding += 1  # posted; the answer is still on its way
+                try:
+                    await asyncio.sleep(self._lag)
+                finally:
+                    self.holding -= 1
             return web.Response(status=204) if status == 204 else _json(answer, status)
         finally:
             async with self._changed:
@@ -232,7 +259,7 @@ class FakeDiscord:
     def _post(self, channel: str, payload: dict[str, Any], *, kept: bool) -> dict[str, Any]:
         """The message made of a post; a channel's messages are kept, a nonce enforced."""
         nonce = payload.get("nonce")
-        if kept and nonce and payload.get("enforce_nonce"):
+        if kept and nonce and payload.get("enforce_nonce") and self.remember_nonces:
             first = self._nonces.get((channel, str(nonce)))
             if first is not None:
                 return {**first, "nonce": nonce}
