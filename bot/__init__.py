@@ -11,6 +11,7 @@ from bot.digest import digest_reply
 from bot.errors import ArchiveError, EvalFileError, NewsdeskError, SettingsError
 from bot.fitting import cut_at_sentence, fit_spans
 from bot.phrases import ENGLISH, GERMAN, Phrasebook, phrasebook
+from bot.reconcile import LookupUnavailable, PostFinder
 from bot.replies import (
     Digest,
     DigestItem,
@@ -51,12 +52,14 @@ __all__ = [
     "Digest",
     "DigestItem",
     "EvalFileError",
+    "LookupUnavailable",
     "Newsdesk",
     "NewsdeskError",
     "Paragraph",
     "Phrasebook",
     "PlatformService",
     "PostError",
+    "PostFinder",
     "Poster",
     "Reply",
     "ReplyKind",

@@ -29,13 +29,17 @@ begins a delivery, posts, and completes the delivery *immediately* after the pla
 the post, before any logging or other work. A crash (or cancellation) in that window, between
 the platform's acceptance and the local commit, cannot be told from a crash before the post, so
 :meth:`DeliveryLoop.recover` re-sends each pending delivery's unsent articles at start-up (and
-abandons it when none are left or they left the archive), logging a warning that the channel may
-see that one digest twice: at worst one duplicate, never a gap. The window is one
-small SQLite commit. Posters get the delivery id, to send as an idempotency key where a platform
-has one (Discord's ``nonce`` with ``enforce_nonce`` drops a repeat within minutes), which closes
-the window there for a quick restart. A post that timed out (``PostError(ambiguous=True)``, or a
-``TimeoutError``) may have landed, so its delivery is left pending, as the store asks; the next
-run offers its articles again, and recovery skips articles a later delivery already carried.
+abandons it when none are left or they left the archive), unless the platform shows it was posted
+(:mod:`bot.reconcile`): a poster that can look (Slack by the message metadata, Discord by the
+embed footer) is first asked for the bot's message of that delivery since it began; found, the
+delivery is completed with it and nothing is re-sent. Where the platform cannot be asked (a
+console, a missing scope or permission, an error), the loop re-sends and warns that the channel
+may see that one digest twice: at worst one duplicate, never a gap. Posters get the delivery id,
+to send with the post (Slack message metadata, Discord's ``nonce`` with ``enforce_nonce``, which
+also drops a repeat within minutes, and its embed footer). A post that timed out
+(``PostError(ambiguous=True)``, or a ``TimeoutError``) may have landed, so its delivery is left
+pending, as the store asks; the next run offers its articles again, and recovery skips articles
+a later delivery already carried.
 
 Composing a digest (ranking the archive by a topic) runs in ``asyncio.to_thread`` too. Store calls
 run in ``asyncio.to_thread``: a commit waits for an fsync, or up to the store's busy
@@ -53,6 +57,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.digest import Digest
+from bot.reconcile import look_up
 from bot.schedule import Schedule, next_run
 from bot.store import Destination, PendingDelivery, Store, Subscription
 
@@ -192,13 +197,19 @@ class DeliveryLoop:
         post_empty: bool = False,
         poll_interval: float = 30.0,
         rng: random.Random | None = None,
+        lookup_timeout: float = 60.0,
     ) -> None:
-        """Wire the loop; ``poster`` is one for every platform or one per platform name."""
+        """Wire the loop; ``poster`` is one for every platform or one per platform name.
+
+        ``lookup_timeout`` bounds the seconds recovery waits to learn whether a pending
+        delivery was posted (then it re-sends).
+        """
         self.store, self.source, self.clock = store, source, clock
         self._posters = poster
         self.retry = retry or RetryPolicy()
         self.post_empty = post_empty
         self.poll_interval = poll_interval
+        self.lookup_timeout = lookup_timeout
         self._rng = rng or random.Random()  # noqa: S311 -- jitter, not cryptography
         self._locks: dict[Destination, asyncio.Lock] = {}
         self._stop: asyncio.Event | None = None
@@ -307,13 +318,32 @@ class DeliveryLoop:
             log.info("pending delivery %d to %s has nothing left to send", delivery.id, key)
             await asyncio.to_thread(self.store.abandon_delivery, delivery.id)
             return False
-        log.warning(
-            "re-sending delivery %d to %s, begun %s and never confirmed: if the platform took it"
-            " before the bot stopped, this one digest appears twice",
-            delivery.id,
-            key,
-            delivery.begun_at.isoformat(),
-        )
+        lookup = await look_up(self._poster(destination), delivery, timeout=self.lookup_timeout)
+        begun = delivery.begun_at.isoformat()
+        if lookup.status == "found":
+            log.info(
+                "delivery %d to %s, begun %s, was posted before the bot stopped (message %s):"
+                " recorded as sent, not re-sent",
+                *(delivery.id, key, begun, lookup.message_ref),
+            )
+            await self._complete(delivery.id, lookup.message_ref)
+            return False
+        if lookup.status == "not_found":
+            log.info(
+                "delivery %d to %s, begun %s, was not posted: sending it", delivery.id, key, begun
+            )
+        elif lookup.status == "unavailable":
+            log.warning(
+                "cannot look up delivery %d in %s (%s): re-sending it; if the platform took it"
+                " before the bot stopped, this one digest appears twice",
+                *(delivery.id, key, lookup.reason),
+            )
+        else:
+            log.warning(
+                "re-sending delivery %d to %s, begun %s and never confirmed: if the platform took"
+                " it before the bot stopped, this one digest appears twice",
+                *(delivery.id, key, begun),
+            )
         ref, failure = await self._post(destination, digest, delivery.id)
         if failure is None:
             await self._complete(delivery.id, ref)
@@ -327,12 +357,9 @@ class DeliveryLoop:
         self, destination: Destination, digest: Digest, delivery_id: int | None
     ) -> tuple[str | None, PostError | None]:
         """Post with retries; return ``(message_ref, None)`` or ``(None, the last failure)``."""
-        if isinstance(self._posters, Mapping):
-            poster = self._posters.get(destination.platform)
-            if poster is None:
-                return None, PostError(f"no_poster_for_{destination.platform}", permanent=True)
-        else:
-            poster = self._posters
+        poster = self._poster(destination)
+        if poster is None:
+            return None, PostError(f"no_poster_for_{destination.platform}", permanent=True)
         failures = 0
         while True:
             try:
@@ -353,6 +380,12 @@ class DeliveryLoop:
             log.info("post to %s failed (%s); retry in %.1f s", destination.key, failure, wait)
             if await self._pause(wait):
                 return None, failure
+
+    def _poster(self, destination: Destination) -> Poster | None:
+        """The poster of the destination's platform; None when there is none."""
+        if isinstance(self._posters, Mapping):
+            return self._posters.get(destination.platform)
+        return self._posters
 
     async def _complete(self, delivery_id: int, ref: str | None) -> None:
         at = self.clock.now()

@@ -30,7 +30,11 @@ RuntimeFactory = Callable[[Mapping[str, Poster]], Runtime]
 
 
 class ConsolePoster:
-    """Posts digests to the terminal (the console's only channel)."""
+    """Posts digests to the terminal (the console's only channel).
+
+    It is no :class:`bot.PostFinder`: a terminal keeps nothing to look up, so a delivery a crash
+    left pending is printed again.
+    """
 
     def __init__(self, core: Newsdesk, stdout: TextIO, *, color: bool = False) -> None:
         """Write digests rendered for the terminal to ``stdout``."""

@@ -14,7 +14,7 @@ from discord.utils import MISSING
 from adapters.discord.render import to_discord
 from bot import Phrasebook, Reply
 
-__all__ = ["NO_PINGS", "follow_up", "may_embed", "reply_to"]
+__all__ = ["NO_PINGS", "follow_up", "may_embed", "may_read_history", "reply_to"]
 
 #: Mentions in anything the bot sends ping nobody.
 NO_PINGS = discord.AllowedMentions.none()
@@ -22,10 +22,19 @@ NO_PINGS = discord.AllowedMentions.none()
 
 def may_embed(channel: object) -> bool:
     """Whether the bot may embed links in ``channel`` (unknown channels and DMs: yes)."""
+    return _permitted(channel, "embed_links")
+
+
+def may_read_history(channel: object) -> bool:
+    """Whether the bot may read ``channel``'s message history (unknown channels and DMs: yes)."""
+    return _permitted(channel, "read_message_history")
+
+
+def _permitted(channel: object, permission: str) -> bool:
     if isinstance(channel, discord.abc.GuildChannel | discord.Thread):
         me = channel.guild.me
         try:
-            return me is None or channel.permissions_for(me).embed_links
+            return me is None or bool(getattr(channel.permissions_for(me), permission))
         except discord.ClientException:  # a thread whose parent channel is not cached
             return True
     return True

@@ -12,12 +12,20 @@ understands (:func:`post_error`):
 - 5xx and lost connections are transient; a timeout is ambiguous (the post may have landed).
 
 The delivery id travels as the message ``nonce`` with ``enforce_nonce``: Discord answers a
-repeat within a few minutes with the first message instead of posting twice.
+repeat within a few minutes with the first message instead of posting twice. Discord does not
+keep the nonce with the message, so the digest also shows its delivery
+(:func:`adapters.discord.render.delivery_mark`: the embed footer ``Newsdesk · Digest 7``, or a
+last small line of plain content), and :meth:`DiscordPoster.find_posted` (the core's
+:class:`bot.PostFinder`) looks for the bot's message with that mark among the channel's messages
+since the delivery began (at most :data:`HISTORY_LIMIT`). It needs *Read Message History*: without
+it (Discord would answer with no messages at all) or when Discord refuses, the lookup is
+unavailable (:class:`bot.LookupUnavailable`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 
 import aiohttp
@@ -26,11 +34,14 @@ from discord.utils import MISSING
 
 from adapters.discord.client import NewsdeskClient
 from adapters.discord.inbound import PLATFORM
-from adapters.discord.outbound import NO_PINGS, may_embed
-from adapters.discord.render import to_discord
-from bot import Destination, Digest, Phrasebook, PostError, digest_reply
+from adapters.discord.outbound import NO_PINGS, may_embed, may_read_history
+from adapters.discord.render import delivery_mark, shows_mark, to_discord
+from bot import Destination, Digest, LookupUnavailable, Phrasebook, PostError, digest_reply
 
-__all__ = ["DiscordPoster", "delivery_nonce", "post_error"]
+__all__ = ["HISTORY_LIMIT", "DiscordPoster", "delivery_nonce", "post_error"]
+
+#: Messages since a delivery began that a lookup reads before it gives up.
+HISTORY_LIMIT = 500
 
 _FORBIDDEN = {50001: "missing_access", 50013: "missing_permissions", 50007: "cannot_message_user"}
 _NOT_FOUND = {10003: "unknown_channel", 10008: "unknown_message"}
@@ -107,15 +118,12 @@ class DiscordPoster:
             await asyncio.wait_for(self.client.logged_in.wait(), self.login_timeout)
         except TimeoutError:
             raise PostError("not_logged_in", permanent=False) from None
-        channel_id = int(destination.channel)
-        channel = self.client.get_channel(channel_id)
-        target = (
-            channel
-            if isinstance(channel, discord.abc.Messageable)
-            else self.client.get_partial_messageable(channel_id)
-        )
+        channel, target = self._channel(destination)
         rendered = to_discord(
-            digest_reply(digest, self.phrases), self.phrases, embeds=may_embed(channel)
+            digest_reply(digest, self.phrases),
+            self.phrases,
+            embeds=may_embed(channel),
+            mark=None if delivery_id is None else delivery_mark(delivery_id),
         )
         nonce = MISSING if delivery_id is None else delivery_nonce(destination, digest, delivery_id)
         send = target.send(
@@ -129,3 +137,48 @@ class DiscordPoster:
         except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as error:
             raise post_error(error) from error
         return str(message.id)
+
+    async def find_posted(
+        self, destination: Destination, delivery_id: int, *, since: dt.datetime
+    ) -> str | None:
+        """Return the id of the bot's digest message of ``delivery_id`` posted after ``since``.
+
+        Returns:
+            The message id, or None when the channel's messages since then have none.
+
+        Raises:
+            LookupUnavailable: no Read Message History, Discord refused or did not answer, or
+                more than :data:`HISTORY_LIMIT` messages were posted since.
+        """
+        if destination.platform != PLATFORM or not destination.channel.isdigit():
+            raise LookupUnavailable("not_a_discord_channel")
+        try:
+            await asyncio.wait_for(self.client.logged_in.wait(), self.login_timeout)
+        except TimeoutError:
+            raise LookupUnavailable("not_logged_in") from None
+        channel, target = self._channel(destination)
+        if not may_read_history(channel):
+            raise LookupUnavailable("no Read Message History permission")
+        mark, me, seen = delivery_mark(delivery_id), self.client.user, 0
+        try:
+            async with asyncio.timeout(self.send_timeout):
+                async for message in target.history(limit=HISTORY_LIMIT, after=since):
+                    seen += 1
+                    if me is not None and message.author.id == me.id and shows_mark(message, mark):
+                        return str(message.id)
+        except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise LookupUnavailable(post_error(error).reason) from None
+        if seen >= HISTORY_LIMIT:
+            raise LookupUnavailable(f"more than {HISTORY_LIMIT} messages since")
+        return None
+
+    def _channel(self, destination: Destination) -> tuple[object, discord.abc.Messageable]:
+        """The cached channel (None when unknown) and what to send to or read from."""
+        channel_id = int(destination.channel)
+        channel = self.client.get_channel(channel_id)
+        target = (
+            channel
+            if isinstance(channel, discord.abc.Messageable)
+            else self.client.get_partial_messageable(channel_id)
+        )
+        return channel, target

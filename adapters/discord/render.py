@@ -34,9 +34,19 @@ from adapters.discord.markdown import (
 )
 from bot import Phrasebook, Reply, ReplyKind, Source, cut_at_sentence
 
-__all__ = ["BRAND", "COLOURS", "DiscordMessage", "to_discord"]
+__all__ = [
+    "BRAND",
+    "COLOURS",
+    "MARK_PREFIX",
+    "DiscordMessage",
+    "delivery_mark",
+    "shows_mark",
+    "to_discord",
+]
 
 BRAND = "Newsdesk"
+#: Plain content's delivery mark is a line of Discord's small text.
+MARK_PREFIX = "-# "
 
 #: The embed colour of each kind of reply.
 COLOURS: dict[ReplyKind, discord.Colour] = {
@@ -60,22 +70,27 @@ class DiscordMessage:
     embeds: tuple[discord.Embed, ...] = ()
 
 
-def to_discord(reply: Reply, phrases: Phrasebook, *, embeds: bool = True) -> DiscordMessage:
+def to_discord(
+    reply: Reply, phrases: Phrasebook, *, embeds: bool = True, mark: str | None = None
+) -> DiscordMessage:
     """Render a reply for Discord.
 
     Args:
         reply: The core's reply.
         phrases: The phrasebook of the configured language (labels, dates, the cut notice).
         embeds: Render an embed (False where the bot lacks Embed Links: plain content).
+        mark: A digest's delivery mark (:func:`delivery_mark`): the embed's footer, or the last
+            line of plain content, so the message can be found again.
 
     Returns:
         The message, within Discord's limits.
     """
     if not embeds:
-        return DiscordMessage(content=_content(reply, phrases))
+        return DiscordMessage(content=_content(reply, phrases, mark))
     if reply.digest is not None and not reply.digest.empty:
+        footer = mark or BRAND
         return DiscordMessage(
-            content=None, embeds=(digest_embed(reply.digest, phrases, footer=BRAND),)
+            content=None, embeds=(digest_embed(reply.digest, phrases, footer=footer),)
         )
     return DiscordMessage(content=None, embeds=(_embed(reply, phrases),))
 
@@ -129,14 +144,36 @@ def _content_source(source: Source, phrases: Phrasebook) -> str:
     return line + (f" ({fit_text(details, _CONTENT_SOURCE_LINE // 2)})" if details else "")
 
 
-def _content(reply: Reply, phrases: Phrasebook) -> str:
-    """The reply as plain message content (no embed), at most 2000 characters."""
+def _content(reply: Reply, phrases: Phrasebook, mark: str | None = None) -> str:
+    """The reply as plain message content (no embed), at most 2000 characters.
+
+    A delivery ``mark`` is the last line, as small text (``-# ``).
+    """
     head = f"**{fit_text(reply.question, 200)}**" if reply.question else ""
     lines = [_content_source(s, phrases) for s in reply.sources[:_MAX_CONTENT_SOURCES]]
     sources = "\n".join([f"**{escape(phrases.sources_heading)}**", *lines]) if lines else ""
     notices = "\n".join(f"*{escape(notice)}*" for notice in reply.notices)
-    fixed = [part for part in (head, sources, notices) if part]
+    tail = f"{MARK_PREFIX}{mark}" if mark else ""
+    fixed = [part for part in (head, sources, notices, tail) if part]
     room = CONTENT_LIMIT - sum(len(part) + 2 for part in fixed)
     body = fit_markdown(flatten(reply.paragraphs), room, phrases.shortened_reply)
     parts = [part for part in (head, body, sources, notices) if part]
-    return "\n\n".join(parts)[:CONTENT_LIMIT] or "\u200b"
+    text = "\n\n".join(parts)[: CONTENT_LIMIT - (len(tail) + 1 if tail else 0)]
+    return (f"{text}\n{tail}" if tail else text) or "\u200b"
+
+
+def delivery_mark(delivery_id: int) -> str:
+    """The text a digest of one delivery carries where people see it, e.g. ``Newsdesk · Digest 7``.
+
+    Discord keeps no nonce with a message, so this is what finds the digest again after a
+    restart (:meth:`adapters.discord.poster.DiscordPoster.find_posted`).
+    """
+    return f"{BRAND} · Digest {delivery_id}"
+
+
+def shows_mark(message: discord.Message, mark: str) -> bool:
+    """Whether ``message`` carries ``mark``: as an embed's footer or as its last line."""
+    if any(embed.footer.text == mark for embed in message.embeds):
+        return True
+    lines = (message.content or "").rstrip().splitlines()
+    return bool(lines) and lines[-1] == f"{MARK_PREFIX}{mark}"

@@ -8,22 +8,50 @@
   longer works) is ``permanent``; a timeout or a dropped connection is ``ambiguous`` (the post
   may have landed). The client has no retry handlers of its own: a silent retry could post twice.
 - **Traceable.** The delivery id travels as message metadata (``newsdesk_digest``), so a message
-  can be matched to its delivery later.
+  can be matched to its delivery later: :meth:`SlackPoster.find_posted` (the core's
+  :class:`bot.PostFinder`) reads the channel's history since the delivery began
+  (``conversations.history`` with ``include_all_metadata``, at most :data:`HISTORY_PAGES` pages)
+  for the bot's own message with that metadata. It needs the ``channels:history`` scope (and
+  ``groups:history`` for private channels, ``im:history`` for DMs); without it, or when the bot
+  is not in the channel, Slack's error is the :class:`bot.LookupUnavailable` reason.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render_digest import digest_blocks
-from bot import Clock, Destination, Digest, Phrasebook, PostError, SystemClock
+from bot import (
+    Clock,
+    Destination,
+    Digest,
+    LookupUnavailable,
+    Phrasebook,
+    PostError,
+    SystemClock,
+)
 
-__all__ = ["PERMANENT_ERRORS", "SlackPoster", "to_post_error"]
+__all__ = [
+    "DIGEST_EVENT",
+    "HISTORY_PAGES",
+    "PERMANENT_ERRORS",
+    "SlackPoster",
+    "is_delivery_message",
+    "to_post_error",
+]
+
+#: The metadata ``event_type`` of a digest message; its payload holds the ``delivery_id``.
+DIGEST_EVENT = "newsdesk_digest"
+#: Pages of history (of :data:`_PAGE_SIZE` messages) a lookup reads before it gives up.
+HISTORY_PAGES = 5
+_PAGE_SIZE = 200
 
 #: Slack errors that retrying the same post cannot fix.
 PERMANENT_ERRORS = frozenset(
@@ -86,6 +114,7 @@ class SlackPoster:
         self.interval = interval
         self._last: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._identity: tuple[str, str] | None = None
 
     async def post(
         self, destination: Destination, digest: Digest, *, delivery_id: int | None
@@ -98,7 +127,7 @@ class SlackPoster:
         channel = destination.channel
         message = digest_blocks(digest, self.phrases)
         metadata = (
-            {"event_type": "newsdesk_digest", "event_payload": {"delivery_id": delivery_id}}
+            {"event_type": DIGEST_EVENT, "event_payload": {"delivery_id": delivery_id}}
             if delivery_id is not None
             else None
         )
@@ -120,6 +149,48 @@ class SlackPoster:
                 self._last[channel] = self._now()
         return str(response.get("ts") or "") or None
 
+    async def find_posted(
+        self, destination: Destination, delivery_id: int, *, since: dt.datetime
+    ) -> str | None:
+        """Return the ``ts`` of the bot's digest message of ``delivery_id`` posted after ``since``.
+
+        Returns:
+            The message's ``ts``, or None when the channel's history since then has none.
+
+        Raises:
+            LookupUnavailable: Slack refused (``missing_scope``, ``not_in_channel``, ...), did not
+                answer, or the history since then is longer than :data:`HISTORY_PAGES` pages.
+        """
+        try:
+            bot = await self._bot_identity()
+            cursor: str | None = None
+            for _ in range(HISTORY_PAGES):
+                page = await self.client.conversations_history(
+                    channel=destination.channel,
+                    oldest=f"{since.timestamp():.6f}",
+                    include_all_metadata=True,
+                    limit=_PAGE_SIZE,
+                    cursor=cursor,
+                )
+                for message in page.get("messages") or []:
+                    if is_delivery_message(message, delivery_id, bot):
+                        return str(message["ts"])
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not page.get("has_more") or cursor is None:
+                    return None
+        except SlackApiError as error:
+            raise LookupUnavailable(to_post_error(error).reason) from None
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise LookupUnavailable(type(error).__name__) from None
+        raise LookupUnavailable(f"more than {HISTORY_PAGES * _PAGE_SIZE} messages since")
+
+    async def _bot_identity(self) -> tuple[str, str]:
+        """The bot's ``(user_id, bot_id)``, from ``auth.test`` once."""
+        if self._identity is None:
+            answer = await self.client.auth_test()
+            self._identity = (str(answer.get("user_id") or ""), str(answer.get("bot_id") or ""))
+        return self._identity
+
     async def _pace(self, channel: str) -> None:
         last = self._last.get(channel)
         if last is not None:
@@ -129,3 +200,20 @@ class SlackPoster:
 
     def _now(self) -> float:
         return self.clock.now().timestamp()
+
+
+def is_delivery_message(message: Mapping[str, Any], delivery_id: int, bot: tuple[str, str]) -> bool:
+    """Whether a history ``message`` is the digest of ``delivery_id`` posted by ``bot``.
+
+    ``bot`` is ``(user_id, bot_id)``; a message counts as the bot's when either matches.
+    """
+    user_id, bot_id = bot
+    if not (user_id and message.get("user") == user_id) and not (
+        bot_id and message.get("bot_id") == bot_id
+    ):
+        return False
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return metadata.get("event_type") == DIGEST_EVENT and str(payload.get("delivery_id")) == str(
+        delivery_id
+    )

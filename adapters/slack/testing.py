@@ -2,9 +2,14 @@
 
 For the tests and ``newsdesk bench bot``: the real ``slack_sdk`` and ``slack_bolt`` objects talk to
 it over real HTTP and websockets. It answers ``auth.test``, ``chat.postMessage``,
-``chat.postEphemeral``, ``users.info`` and ``apps.connections.open`` (whose ``ws://`` URL leads
-to its own websocket), serves any number of response URLs, and records every request, so a test
-asserts on exactly what went over the wire. Errors, 429s with ``Retry-After`` and slow answers
+``chat.postEphemeral``, ``users.info``, ``conversations.history`` and ``apps.connections.open``
+(whose ``ws://`` URL leads to its own websocket), serves any number of response URLs, and
+records every request, so a test asserts on exactly what went over the wire. Posted messages
+are kept per channel (:attr:`FakeSlack.messages`) with the real ``ts`` of their time, their
+blocks and metadata, and ``conversations.history`` answers from them as Slack does: newest
+first, after ``oldest``, metadata only with ``include_all_metadata``, paged by ``limit`` and
+``cursor``. :meth:`FakeSlack.lag` makes Slack take a post but answer it late (the window where
+a killed bot cannot know it was posted). Errors, 429s with ``Retry-After`` and slow answers
 are scripted per method with :meth:`FakeSlack.fail`, :meth:`FakeSlack.rate_limit` and
 :meth:`FakeSlack.delay`. Socket Mode: :meth:`FakeSlack.push` sends an envelope to the connected
 app and :meth:`FakeSlack.ack` waits for its acknowledgement. Use it as ``async with FakeSlack()``.
@@ -15,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -78,7 +84,10 @@ class FakeSlack:
         self.responses: list[ResponsePost] = []
         self.acks: dict[str, dict[str, Any]] = {}
         self._script = _Script()
-        self._ts = itertools.count(1)
+        self._last_ts = 0.0
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self._lag = 0.0
+        self.holding = 0  # posts taken whose answer :meth:`lag` still holds back
         self._sockets: list[web.WebSocketResponse] = []
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -139,6 +148,29 @@ class FakeSlack:
         """Answer the next ``times`` calls of ``method`` only after ``seconds``."""
         self._script.steps.setdefault(method, []).extend([("delay", seconds)] * times)
 
+    def lag(self, seconds: float) -> None:
+        """Answer every later ``chat.postMessage`` ``seconds`` after the message is posted."""
+        self._lag = seconds
+
+    def say(
+        self, channel: str, text: str, *, user: str = "U1", metadata: dict[str, Any] | None = None
+    ) -> str:
+        """Put someone else's message in ``channel`` (as if posted now); return its ``ts``."""
+        message: dict[str, Any] = {"type": "message", "ts": self._next_ts(), "user": user}
+        message["text"] = text
+        if metadata is not None:
+            message["metadata"] = metadata
+        self.messages.setdefault(channel, []).append(message)
+        return str(message["ts"])
+
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """The bot's messages (``chat.postMessage``) in one channel or all, oldest first."""
+        kept = (
+            self.messages.get(channel, []) if channel else itertools.chain(*self.messages.values())
+        )
+        mine = (m for m in kept if m.get("user") == self.bot_user_id)
+        return sorted(mine, key=lambda m: float(m["ts"]))
+
     def calls_to(self, method: str, *, ok: bool | None = True) -> list[ApiCall]:
         """The calls of one method (by default only those answered ``ok``)."""
         return [c for c in self.calls if c.method == method and ok in (None, c.ok)]
@@ -188,7 +220,18 @@ class FakeSlack:
         error = None if body.get("ok") else str(body.get("error"))
         self.calls.append(ApiCall(method, args, token, status, error))
         await self._notify()
+        if method == "chat.postMessage" and body.get("ok") and self._lag:
+            self.holding += 1  # posted; the answer is still on its way
+            try:
+                await asyncio.sleep(self._lag)
+            finally:
+                self.holding -= 1
         return web.json_response(body, status=status, headers=headers)
+
+    def _next_ts(self) -> str:
+        """A message ``ts``: the time now, in microseconds, unique and increasing."""
+        self._last_ts = max(round(time.time(), 6), round(self._last_ts + 0.000001, 6))
+        return f"{self._last_ts:.6f}"
 
     def _answer(
         self, method: str, args: dict[str, Any], token: str | None, step: tuple[str, Any] | None
@@ -203,29 +246,75 @@ class FakeSlack:
         return 200, self._success(method, args), {}
 
     def _success(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
-        if method == "auth.test":
-            return {
-                "ok": True,
-                "url": "https://newsdesk-test.slack.com/",
-                "team": "Newsdesk Test",
-                "user": "newsdesk",
-                "team_id": "T0001",
-                "user_id": self.bot_user_id,
-                "bot_id": "B0001",
-                "is_enterprise_install": False,
-            }
-        if method == "chat.postMessage":
-            ts = f"1700000000.{next(self._ts):06d}"
-            message = {"type": "message", "ts": ts, "text": args.get("text"), "bot_id": "B0001"}
-            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post,
+            "conversations.history": self._history,
+        }
+        if method in handlers:
+            return handlers[method](args)
         if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+            return {"ok": True, "message_ts": self._next_ts()}
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.base_url.replace("http://", "ws://") + "/socket"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://newsdesk-test.slack.com/",
+            "team": "Newsdesk Test",
+            "user": "newsdesk",
+            "team_id": "T0001",
+            "user_id": self.bot_user_id,
+            "bot_id": "B0001",
+            "is_enterprise_install": False,
+        }
+
+    def _post(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel")), self._next_ts()
+        message: dict[str, Any] = {
+            "type": "message",
+            "ts": ts,
+            "user": self.bot_user_id,
+            "bot_id": "B0001",
+            "app_id": "A0001",
+            "text": args.get("text"),
+        }
+        if args.get("blocks"):
+            message["blocks"] = args["blocks"]
+        if isinstance(args.get("metadata"), dict):
+            message["metadata"] = args["metadata"]
+        self.messages.setdefault(channel, []).append(message)
+        shown = {k: v for k, v in message.items() if k != "metadata"}  # as Slack answers a post
+        return {"ok": True, "channel": channel, "ts": ts, "message": shown}
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """``conversations.history``: newest first; the cursor is the ``ts`` to continue below."""
+        if not args.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        oldest = float(args.get("oldest") or 0)
+        below = float(args.get("cursor") or "inf")
+        limit = min(int(args.get("limit") or 100), 999)
+        metadata = str(args.get("include_all_metadata")).lower() in ("1", "true")
+        newest_first = sorted(
+            (m for m in self.messages.get(str(args["channel"]), []) if oldest < float(m["ts"])),
+            key=lambda m: float(m["ts"]),
+            reverse=True,
+        )
+        window = [m for m in newest_first if float(m["ts"]) < below]
+        page = [m if metadata else _without_metadata(m) for m in window[:limit]]
+        has_more = len(window) > limit
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": has_more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": page[-1]["ts"] if has_more else ""},
+        }
 
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.append(ResponsePost(request.match_info["key"], await request.json()))
@@ -260,3 +349,7 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
         if isinstance(args.get(name), str):
             args[name] = json.loads(args[name])
     return args
+
+
+def _without_metadata(message: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in message.items() if key != "metadata"}

@@ -6,6 +6,15 @@ IDENTIFY, READY, GUILD_CREATE) and then carries the frames a test pushes. It rec
 call, so tests assert on the real wire payload. Like Discord, it rejects a message over any size
 limit with HTTP 400 (code 50035), and a test can script failures (:meth:`FakeDiscord.fail`).
 
+Messages posted to a channel are kept (:attr:`FakeDiscord.messages`, with snowflakes of the time
+they were posted) and ``GET /channels/{id}/messages`` answers from them as Discord does: at most
+``limit`` (50 by default, 100 at most), ``after`` or ``before`` a snowflake, newest first, and
+without the ``nonce`` (Discord keeps none; only the answer to the post carries it). A post with
+``enforce_nonce`` whose nonce the channel has seen is answered with the first message, not posted
+again (unless :attr:`FakeDiscord.remember_nonces` is off: a restart later than Discord's few
+minutes). :meth:`FakeDiscord.say` puts someone else's message in a channel, and
+:meth:`FakeDiscord.lag` makes Discord take a channel post but answer it late.
+
 JSON goes out with a ``Content-Type`` of exactly ``application/json`` (discord.py parses nothing
 else) and gateway frames as text (so nothing is compressed). The payloads are in
 :mod:`tests.adapters.discord.fake_payloads`.
@@ -16,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +67,12 @@ class FakeDiscord:
         self._failures: dict[tuple[str, str], deque[_Failure]] = {}
         self._changed = asyncio.Condition()
         self._seq = itertools.count(1)
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
+        self._last_id = 0
+        self.remember_nonces = True
+        self.holding = 0  # channel posts taken whose answer :meth:`lag` still holds back
+        self._lag = 0.0
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -90,18 +106,54 @@ class FakeDiscord:
     # --- what tests do ----------------------------------------------------------------------
 
     def fail(
-        self, method: str, path: str, status: int, code: int, message: str, **extra: Any
+        self,
+        method: str,
+        path: str,
+        status: int,
+        code: int,
+        message: str,
+        *,
+        times: int = 1,
+        **extra: Any,
     ) -> None:
-        """Answer the next ``method path`` with an error (``extra`` goes into the body)."""
+        """Answer the next ``times`` ``method path`` with an error (``extra`` goes in the body)."""
         headers = {"Via": "1.1 google"} if status == 429 else {}  # a 429 from Discord itself
         body = {"code": code, "message": message, **extra}
-        self._failures.setdefault((method, path), deque()).append(_Failure(status, body, headers))
+        queue = self._failures.setdefault((method, path), deque())
+        queue.extend(_Failure(status, body, headers) for _ in range(times))
 
     async def push(self, event: str, data: dict[str, Any]) -> None:
         """Send a dispatch frame (MESSAGE_CREATE, INTERACTION_CREATE, ...) to the client."""
         frame = {"op": 0, "t": event, "s": next(self._seq), "d": data}
         for socket in list(self.sockets):
             await socket.send_str(json.dumps(frame))
+
+    def say(
+        self, channel_id: int, content: str, *, author: dict[str, Any] | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """Put a message (by default Alice's) in a channel, as if posted now; return it."""
+        message = payloads.message(content, author=author, channel_id=channel_id)
+        message.update(id=str(self._next_id()), **extra)
+        self.messages.setdefault(str(channel_id), []).append(message)
+        return message
+
+    def lag(self, seconds: float) -> None:
+        """Answer every later post to a channel ``seconds`` after the message is posted."""
+        self._lag = seconds
+
+    def posted(self, channel_id: int) -> list[dict[str, Any]]:
+        """The bot's messages in a channel, oldest first."""
+        kept = self.messages.get(str(channel_id), [])
+        return [m for m in kept if m["author"]["id"] == payloads.BOT_USER["id"]]
+
+    def _posts(self) -> set[str]:
+        return {f"/channels/{channel}/messages" for channel in self.messages}
+
+    def _next_id(self) -> int:
+        """A snowflake of the time now (Discord's epoch is 2015), unique and increasing."""
+        stamp = (int(time.time() * 1000) - 1420070400000) << 22
+        self._last_id = max(stamp, self._last_id + 1)
+        return self._last_id
 
     def requests(self, method: str, path: str | Callable[[str], bool]) -> list[Call]:
         """The recorded calls to ``method path`` (or paths matching a predicate), in order."""
@@ -164,6 +216,12 @@ class FakeDiscord:
                 failure = failures.popleft()
                 return _json(failure.body, failure.status, failure.headers)
             answer, status = self._answer(call)
+            if self._lag and status == 200 and call.method == "POST" and path in self._posts():
+                self.holding += 1  # posted; the answer is still on its way
+                try:
+                    await asyncio.sleep(self._lag)
+                finally:
+                    self.holding -= 1
             return web.Response(status=204) if status == 204 else _json(answer, status)
         finally:
             async with self._changed:
@@ -186,15 +244,44 @@ class FakeDiscord:
             status = 200
         elif method == "DELETE" and parts[0] == "webhooks":
             answer, status = None, 204
+        elif method == "GET" and parts[0] == "channels" and path.endswith("/messages"):
+            answer, status = self._history(parts[1], call.query), 200
         elif method == "POST" and (parts[0] == "webhooks" or path.endswith("/messages")):
             problems = embed_problems(call.json or {})
             channel = parts[1] if parts[0] == "channels" else str(payloads.CHANNEL_ID)
             answer, status = (
                 ({"code": 50035, "message": "Invalid Form Body", "errors": problems}, 400)
                 if problems
-                else (payloads.sent_message(channel, call.json or {}), 200)
+                else (self._post(channel, call.json or {}, kept=parts[0] == "channels"), 200)
             )
         return answer, status
+
+    def _post(self, channel: str, payload: dict[str, Any], *, kept: bool) -> dict[str, Any]:
+        """The message made of a post; a channel's messages are kept, a nonce enforced."""
+        nonce = payload.get("nonce")
+        if kept and nonce and payload.get("enforce_nonce") and self.remember_nonces:
+            first = self._nonces.get((channel, str(nonce)))
+            if first is not None:
+                return {**first, "nonce": nonce}
+        message = payloads.sent_message(channel, payload)
+        if kept:
+            message["id"] = str(self._next_id())
+            self.messages.setdefault(channel, []).append(message)
+            if nonce:
+                self._nonces[(channel, str(nonce))] = message
+        return {**message, "nonce": nonce} if nonce else message
+
+    def _history(self, channel: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        """``GET /channels/{id}/messages``: newest first, after or before a snowflake."""
+        limit = max(1, min(int(query.get("limit", "50")), 100))
+        kept = sorted(self.messages.get(channel, []), key=lambda m: int(m["id"]))
+        if "after" in query:
+            after = int(query["after"])
+            window = [m for m in kept if int(m["id"]) > after][:limit]  # the oldest after it
+        else:
+            before = int(query.get("before", str(2**63)))
+            window = [m for m in kept if int(m["id"]) < before][-limit:]
+        return list(reversed(window))
 
 
 def embed_problems(payload: dict[str, Any]) -> list[str]:

@@ -2,7 +2,8 @@
 
 The guild "Newsroom" has a text channel (``CHANNEL_ID``) with a thread (``THREAD_ID``), a second
 channel (``OTHER_CHANNEL_ID``) and one where @everyone may not embed links
-(``PLAIN_CHANNEL_ID``). @everyone may view, send (also in threads), embed and read history; the
+(``PLAIN_CHANNEL_ID``) and one where it may not read message history (``NO_HISTORY_CHANNEL_ID``).
+@everyone may view, send (also in threads), embed and read history; the
 Moderators role adds Manage Channels.
 """
 
@@ -24,9 +25,11 @@ __all__ = [
     "MANAGE_CHANNELS",
     "MOD",
     "MOD_ROLE",
+    "NO_HISTORY_CHANNEL_ID",
     "OTHER_BOT",
     "OTHER_CHANNEL_ID",
     "PLAIN_CHANNEL_ID",
+    "READ_MESSAGE_HISTORY",
     "THREAD_ID",
     "application",
     "guild",
@@ -45,6 +48,7 @@ CHANNEL_ID = 333333333333333333
 THREAD_ID = 333333333333333334
 OTHER_CHANNEL_ID = 333333333333333335
 PLAIN_CHANNEL_ID = 333333333333333336
+NO_HISTORY_CHANNEL_ID = 333333333333333337
 DM_CHANNEL_ID = 444444444444444444
 OWNER = 555555555555555550
 ALICE = 555555555555555551  # a member without Manage Channels
@@ -53,8 +57,9 @@ OTHER_BOT = 555555555555555553
 MOD_ROLE = 666666666666666661
 
 EMBED_LINKS = 16384
+READ_MESSAGE_HISTORY = 65536
 MANAGE_CHANNELS = 16
-EVERYONE_PERMISSIONS = 1024 | 2048 | 274877906944 | EMBED_LINKS | 65536
+EVERYONE_PERMISSIONS = 1024 | 2048 | 274877906944 | EMBED_LINKS | READ_MESSAGE_HISTORY
 
 _ids = itertools.count(900000000000000001)
 
@@ -288,6 +293,7 @@ def guild() -> dict[str, Any]:
         _text_channel(CHANNEL_ID, "general"),
         _text_channel(OTHER_CHANNEL_ID, "news"),
         _text_channel(PLAIN_CHANNEL_ID, "plain", deny=EMBED_LINKS),
+        _text_channel(NO_HISTORY_CHANNEL_ID, "no-history", deny=READ_MESSAGE_HISTORY),
     ]
     return {
         "id": str(GUILD_ID),

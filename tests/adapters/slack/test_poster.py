@@ -54,7 +54,7 @@ async def test_a_digest_is_posted_as_blocks_with_its_delivery_id(fake: FakeSlack
     poster = poster_for(fake, FakeClock(MONDAY_0800_UTC))
     ts = await poster.post(Destination("slack", "C42"), DIGEST, delivery_id=7)
     [call] = fake.calls_to("chat.postMessage")
-    assert ts == "1700000000.000001"
+    assert ts == fake.posted("C42")[0]["ts"]
     assert call.args["channel"] == "C42"
     assert call.args["blocks"][0]["text"]["text"] == "Neu im Archiv"
     assert call.args["blocks"][1]["text"]["text"] == ("*Mozilla wettet*\nCreati.ai\nEs geht um KI.")
