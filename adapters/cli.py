@@ -37,6 +37,7 @@ from bot import (
     evaluate_retrieval,
     load_settings,
     serve,
+    store_name,
 )
 
 __all__ = ["build_parser", "main"]
@@ -274,7 +275,7 @@ def _helper(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def _backup(settings: Settings, target: Path, out: TextIO) -> int:
     backup_store(settings, target)
-    out.write(f"Backed up {settings.store_path} to {target}.\n")
+    out.write(f"Backed up {store_name(settings)} to {target}.\n")
     return 0
 
 

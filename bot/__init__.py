@@ -33,6 +33,7 @@ from bot.wiring import (
     check_installation,
     evaluate_answer_file,
     evaluate_retrieval,
+    store_name,
 )
 from bot.workers import CoreWorkers
 
@@ -84,4 +85,5 @@ __all__ = [
     "load_settings",
     "phrasebook",
     "serve",
+    "store_name",
 ]
