@@ -66,6 +66,7 @@ class Runtime:
             clock or SystemClock(),
             post_empty=settings.digest_post_empty,
             poll_interval=settings.digest_poll_seconds,
+            lease_seconds=settings.digest_lease_seconds,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
