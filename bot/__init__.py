@@ -10,6 +10,7 @@ from bot.delivery import Clock, Poster, PostError, SystemClock
 from bot.digest import digest_reply
 from bot.errors import ArchiveError, EvalFileError, NewsdeskError, SettingsError
 from bot.fitting import cut_at_sentence, fit_spans
+from bot.metrics import Metrics, Readiness, readiness
 from bot.phrases import ENGLISH, GERMAN, Phrasebook, phrasebook
 from bot.replies import (
     Digest,
@@ -52,6 +53,7 @@ __all__ = [
     "Digest",
     "DigestItem",
     "EvalFileError",
+    "Metrics",
     "Newsdesk",
     "NewsdeskError",
     "Paragraph",
@@ -59,6 +61,7 @@ __all__ = [
     "PlatformService",
     "PostError",
     "Poster",
+    "Readiness",
     "Reply",
     "ReplyKind",
     "RequestContext",
@@ -84,6 +87,7 @@ __all__ = [
     "load_answer_set",
     "load_settings",
     "phrasebook",
+    "readiness",
     "serve",
     "store_name",
 ]

@@ -269,6 +269,7 @@ class DeliveryLoop:
         due = await asyncio.to_thread(self.store.due_subscriptions, now)
         pending = await asyncio.to_thread(self.store.pending_deliveries)
         orphans = {d.destination for d in pending if d.id not in self._left_pending}
+        self.events.queued(len(due), len(pending))
         destinations = list(dict.fromkeys([*(s.destination for s in due), *orphans]))
 
         async def work(hold: _Hold) -> list[RunOutcome]:
@@ -511,12 +512,18 @@ class DeliveryEvents(Protocol):
     def failed(self, destination: Destination, reason: str) -> None:
         """A digest post to ``destination`` failed (after its retries) with ``reason``."""
 
+    def queued(self, due: int, pending: int) -> None:
+        """A pass began with ``due`` due subscriptions and ``pending`` pending deliveries."""
+
 
 class _NoEvents:
     def posted(self, destination: Destination, articles: int) -> None:
         pass
 
     def failed(self, destination: Destination, reason: str) -> None:
+        pass
+
+    def queued(self, due: int, pending: int) -> None:
         pass
 
 

@@ -124,6 +124,15 @@ class Settings(BaseSettings):
             " (it is renewed every third of this while the replica posts)."
         ),
     )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Where GET /healthz and GET /metrics are served."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="`newsdesk run`: port of GET /healthz and GET /metrics (unset: not served).",
+    )
 
     # Slack: the three conventional names carry no prefix (names fixed by the issue).
     slack_bot_token: SecretStr | None = Field(
@@ -178,6 +187,7 @@ class Settings(BaseSettings):
         "discord_token",
         "discord_guild_id",
         "database_url",
+        "metrics_port",
         mode="before",
     )
     @classmethod

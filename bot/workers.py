@@ -32,6 +32,7 @@ from typing import Any
 
 from bot.commands import Ask, parse_command
 from bot.core import Newsdesk
+from bot.metrics import Metrics
 from bot.replies import Reply
 from bot.settings import Settings
 from bot.subscriptions import RequestContext
@@ -62,12 +63,16 @@ class CoreWorkers:
     Every method returns the core's reply and, like the core, never raises for a question.
     """
 
-    def __init__(self, core: Newsdesk, settings: Settings | None = None) -> None:
+    def __init__(
+        self, core: Newsdesk, settings: Settings | None = None, *, metrics: Metrics | None = None
+    ) -> None:
         """Answer from ``core``; ``settings`` (their ``answer_processes``) enable worker processes.
 
         Nothing starts until :meth:`start`; until then, and without settings, work runs in threads.
+        ``metrics`` count every question, its outcome and its latency.
         """
         self.core = core
+        self.metrics = metrics
         self.processes = settings.answer_processes if settings is not None else 0
         self._settings = worker_settings(settings) if settings is not None else None
         self._pool: ProcessPoolExecutor | None = None
@@ -96,16 +101,29 @@ class CoreWorkers:
 
     async def handle(self, text: str, context: RequestContext | None = None) -> Reply:
         """:meth:`Newsdesk.handle`: a question in a worker process, any other command here."""
-        if self._pool is None or not isinstance(parse_command(text), Ask):
+        if not isinstance(parse_command(text), Ask):
             return await asyncio.to_thread(self.core.handle, text, context)
+        started = time.perf_counter()
         here = partial(self.core.handle, text, context)
-        return await self._in_worker(_handle, (text, context), here)
+        if self._pool is None:
+            reply = await asyncio.to_thread(here)
+        else:
+            reply = await self._in_worker(_handle, (text, context), here)
+        return self._counted(reply, started)
 
     async def ask(self, question: str) -> Reply:
         """:meth:`Newsdesk.ask` (the text is a question whatever it says), in a worker process."""
+        started = time.perf_counter()
         if self._pool is None:
-            return await asyncio.to_thread(self.core.ask, question)
-        return await self._in_worker(_ask, (question,), partial(self.core.ask, question))
+            reply = await asyncio.to_thread(self.core.ask, question)
+        else:
+            reply = await self._in_worker(_ask, (question,), partial(self.core.ask, question))
+        return self._counted(reply, started)
+
+    def _counted(self, reply: Reply, started: float) -> Reply:
+        if self.metrics is not None:
+            self.metrics.question(reply, time.perf_counter() - started)
+        return reply
 
     async def record_feedback(self, answer_id: str, user: str, vote: str) -> Reply:
         """:meth:`Newsdesk.record_feedback`, in a thread (it writes to this process's store)."""
