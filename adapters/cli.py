@@ -23,9 +23,10 @@ from typing import TextIO
 
 from adapters.console.render import to_json, to_terminal
 from adapters.console.shell import run_shell
-from adapters.ops import JsonFormatter, OpsServer
+from adapters.ops import OpsServer
 from bot import (
     CoreWorkers,
+    JsonFormatter,
     Metrics,
     Newsdesk,
     NewsdeskError,

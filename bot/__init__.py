@@ -10,6 +10,7 @@ from bot.delivery import Clock, Poster, PostError, SystemClock
 from bot.digest import digest_reply
 from bot.errors import ArchiveError, EvalFileError, NewsdeskError, SettingsError
 from bot.fitting import cut_at_sentence, fit_spans
+from bot.logs import JsonFormatter
 from bot.metrics import Metrics, Readiness, readiness
 from bot.phrases import ENGLISH, GERMAN, Phrasebook, phrasebook
 from bot.replies import (
@@ -53,6 +54,7 @@ __all__ = [
     "Digest",
     "DigestItem",
     "EvalFileError",
+    "JsonFormatter",
     "Metrics",
     "Newsdesk",
     "NewsdeskError",

@@ -1,8 +1,9 @@
 """The store port: digest subscriptions, what each channel was sent, and feedback votes.
 
 :class:`Store` is the small protocol the digest loop and the commands use; :class:`MemoryStore` is
-its in-memory twin and :class:`bot.sqlite_store.SqliteStore` the embedded default. One contract
-test (``tests/bot/test_store_contract.py``) runs against both.
+its in-memory twin, :class:`bot.sqlite_store.SqliteStore` the embedded default and
+:class:`bot.postgres_store.PostgresStore` the one several replicas share. One contract test
+(``tests/bot/test_store_contract.py``) runs against all three.
 
 Delivering each article exactly once
 ------------------------------------

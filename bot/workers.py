@@ -32,6 +32,7 @@ from typing import Any
 
 from bot.commands import Ask, parse_command
 from bot.core import Newsdesk
+from bot.logs import JsonFormatter
 from bot.metrics import Metrics
 from bot.replies import Reply
 from bot.settings import Settings
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 #: Settings a worker never needs: it only answers questions.
 _NO_SECRETS: dict[str, Any] = {
+    "database_url": None,  # a worker never opens the store
     "slack_bot_token": None,
     "slack_app_token": None,
     "slack_signing_secret": None,
@@ -171,7 +173,12 @@ class CoreWorkers:
             self.processes,
             mp_context=multiprocessing.get_context("spawn"),  # fork is unsafe beside threads
             initializer=_open_core,
-            initargs=(self._settings, self.core.archive.generation, logging.root.level),
+            initargs=(
+                self._settings,
+                self.core.archive.generation,
+                logging.root.level,
+                _logs_json(),
+            ),
         )
         loop = asyncio.get_running_loop()
         try:  # one call per process: each is started on demand and opens its core first
@@ -204,13 +211,21 @@ _core: Newsdesk | None = None
 _generation = 0
 
 
-def _open_core(settings: Settings, generation: int, log_level: int) -> None:
+def _logs_json() -> bool:
+    """Whether this process logs JSON lines (``--log-format json``): its workers do too."""
+    return any(isinstance(h.formatter, JsonFormatter) for h in logging.root.handlers)
+
+
+def _open_core(settings: Settings, generation: int, log_level: int, json_logs: bool) -> None:
     """Open this worker's core from the saved index and warm it up (the pool's initializer)."""
     global _core, _generation  # noqa: PLW0603 -- one core per worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     logging.basicConfig(
         level=log_level, format="newsdesk (answering worker): %(levelname)s: %(message)s"
     )
+    if json_logs:
+        for handler in logging.root.handlers:
+            handler.setFormatter(JsonFormatter())
     _core = build_newsdesk(settings)
     _core.warm_up()
     _generation = generation

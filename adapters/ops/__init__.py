@@ -1,6 +1,5 @@
-"""adapters/ops: what operators reach over HTTP (health, metrics) and structured logs."""
+"""adapters/ops: what operators reach over HTTP: GET /healthz and GET /metrics."""
 
-from adapters.ops.logs import JsonFormatter
 from adapters.ops.server import OpsServer
 
-__all__ = ["JsonFormatter", "OpsServer"]
+__all__ = ["OpsServer"]

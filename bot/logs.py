@@ -1,5 +1,7 @@
 """``--log-format json``: one JSON object per log line, for a log collector.
 
+The serving process and its answering worker processes (:mod:`bot.workers`) use the same format.
+
 Each line has ``time`` (UTC, ISO 8601), ``level``, ``logger`` and ``message``, and ``exception``
 when there is a traceback. Messages are the same sentences as the text format; none carries a
 secret (tokens are ``SecretStr``, a database URL's password is redacted before it is logged).
