@@ -63,13 +63,13 @@ def redact(url: str) -> str:
     """Return ``url`` without its password (``postgresql://user:***@host/db``) for messages."""
     try:
         parts = urlsplit(url)
-    except ValueError:
+        if parts.password is None and "password" not in parts.query:
+            return url
+        host = parts.hostname or ""
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+    except ValueError:  # e.g. a port that is not a number
         return "the configured database URL"
-    if parts.password is None and "password" not in parts.query:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
     user = f"{parts.username}:***@" if parts.username else ":***@"
     query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
     return urlunsplit((parts.scheme, user + host, parts.path, query, ""))
@@ -199,7 +199,10 @@ class PostgresStore:
                 password).
         """
         self.name = redact(url)
-        self._secret = urlsplit(url).password if "://" in url else None
+        try:
+            self._secret = urlsplit(url).password
+        except ValueError:
+            self._secret = None
         self._pool: psycopg_pool.ConnectionPool[Connection] | None = None
         connect_timeout = max(1, round(timeout))
         try:  # one direct attempt first: a refused login fails now, with libpq's reason

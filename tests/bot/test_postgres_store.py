@@ -63,6 +63,14 @@ def test_redact_masks_a_password_in_the_address_or_the_query() -> None:
         "postgresql://:***@db/nd?password=***&sslmode=require"
     )
     assert redact("postgresql://u@db/nd") == "postgresql://u@db/nd"
+    assert redact("postgresql://u:pw@db:port/nd") == "the configured database URL"
+
+
+def test_a_malformed_url_is_one_sentence_without_the_password() -> None:
+    with pytest.raises(StoreError) as caught:
+        PostgresStore("postgresql://newsdesk:hunter2secret@127.0.0.1:notaport/newsdesk", timeout=1)
+    assert "hunter2secret" not in str(caught.value)
+    assert "the configured database URL" in str(caught.value)
 
 
 def test_the_database_url_selects_postgres_for_the_bot(postgres_url: str, tmp_path: Path) -> None:
