@@ -23,8 +23,11 @@ from typing import TextIO
 
 from adapters.console.render import to_json, to_terminal
 from adapters.console.shell import run_shell
+from adapters.ops import OpsServer
 from bot import (
     CoreWorkers,
+    JsonFormatter,
+    Metrics,
     Newsdesk,
     NewsdeskError,
     PlatformService,
@@ -37,6 +40,7 @@ from bot import (
     evaluate_retrieval,
     load_settings,
     serve,
+    store_name,
 )
 
 __all__ = ["build_parser", "main"]
@@ -50,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings come from NEWSDESK_* environment variables or .env (see .env.example).",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail to stderr")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="log lines as text (default) or one JSON object each",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     ask = commands.add_parser("ask", help="answer one question and exit")
@@ -173,6 +183,9 @@ def main(
         stream=stderr,
         force=True,
     )
+    if args.log_format == "json":
+        for handler in logging.root.handlers:
+            handler.setFormatter(JsonFormatter())
     progress = _Progress(stderr)
     try:
         settings = settings or load_settings()
@@ -223,7 +236,8 @@ def _run(
     if args.command in ("run", "shell") and core.desk is not None:
         _ = core.desk.store  # open and check the store now: never start serving on a damaged one
     if args.command == "run":
-        workers = CoreWorkers(core, settings)  # questions in worker processes while serving chat
+        metrics = Metrics()
+        workers = CoreWorkers(core, settings, metrics=metrics)  # questions in worker processes
         if services := _platforms(core, settings, workers):
             return asyncio.run(_serve(core, services, settings, workers, stderr))
     if args.command in ("shell", "run"):
@@ -279,7 +293,7 @@ def _helper(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def _backup(settings: Settings, target: Path, out: TextIO) -> int:
     backup_store(settings, target)
-    out.write(f"Backed up {settings.store_path} to {target}.\n")
+    out.write(f"Backed up {store_name(settings)} to {target}.\n")
     return 0
 
 
@@ -325,8 +339,15 @@ async def _serve(
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stop.set)
     names = ", ".join(service.platform for service in services)
+    beside = []
+    if settings.metrics_port is not None and workers.metrics is not None:
+        ops = OpsServer(
+            core, workers.metrics, host=settings.metrics_host, port=settings.metrics_port
+        )
+        beside.append(ops.run)
+        names += f"; health and metrics on {settings.metrics_host}:{settings.metrics_port}"
     stderr.write(f"newsdesk: serving {names} with digests; Ctrl-C stops.\n")
-    await serve(core, services, settings, stop, workers=workers)
+    await serve(core, services, settings, stop, workers=workers, beside=beside)
     stderr.write("newsdesk: stopped.\n")
     return 0
 

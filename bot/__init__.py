@@ -10,6 +10,8 @@ from bot.delivery import Clock, Poster, PostError, SystemClock
 from bot.digest import digest_reply
 from bot.errors import ArchiveError, EvalFileError, NewsdeskError, SettingsError
 from bot.fitting import cut_at_sentence, fit_spans
+from bot.logs import JsonFormatter
+from bot.metrics import Metrics, Readiness, readiness
 from bot.phrases import ENGLISH, GERMAN, Phrasebook, phrasebook
 from bot.reconcile import LookupUnavailable, PostFinder
 from bot.replies import (
@@ -34,6 +36,7 @@ from bot.wiring import (
     check_installation,
     evaluate_answer_file,
     evaluate_retrieval,
+    store_name,
 )
 from bot.workers import CoreWorkers
 
@@ -52,7 +55,9 @@ __all__ = [
     "Digest",
     "DigestItem",
     "EvalFileError",
+    "JsonFormatter",
     "LookupUnavailable",
+    "Metrics",
     "Newsdesk",
     "NewsdeskError",
     "Paragraph",
@@ -61,6 +66,7 @@ __all__ = [
     "PostError",
     "PostFinder",
     "Poster",
+    "Readiness",
     "Reply",
     "ReplyKind",
     "RequestContext",
@@ -86,5 +92,7 @@ __all__ = [
     "load_answer_set",
     "load_settings",
     "phrasebook",
+    "readiness",
     "serve",
+    "store_name",
 ]

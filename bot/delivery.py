@@ -28,8 +28,9 @@ The store's begin/complete protocol (see :mod:`bot.store`) keeps the sent record
 begins a delivery, posts, and completes the delivery *immediately* after the platform accepted
 the post, before any logging or other work. A crash (or cancellation) in that window, between
 the platform's acceptance and the local commit, cannot be told from a crash before the post, so
-:meth:`DeliveryLoop.recover` re-sends each pending delivery's unsent articles at start-up (and
-abandons it when none are left or they left the archive), unless the platform shows it was posted
+the loop re-sends each pending delivery's unsent articles before it posts anything new to that
+destination, once it holds the destination's lease (and abandons it when none are left or they
+left the archive), unless the platform shows it was posted
 (:mod:`bot.reconcile`): a poster that can look (Slack by the message metadata, Discord by the
 embed footer) is first asked for the bot's message of that delivery since it began; found, the
 delivery is completed with it and nothing is re-sent. Where the platform cannot be asked (a
@@ -41,6 +42,24 @@ also drops a repeat within minutes, and its embed footer). A post that timed out
 pending, as the store asks; the next run offers its articles again, and recovery skips articles
 a later delivery already carried.
 
+Several replicas: one lease per destination
+-------------------------------------------
+Any number of loops (replicas) may share one store. Each pass reads the due subscriptions and the
+pending deliveries, and works on a destination only after taking its lease
+(:meth:`~bot.store.Store.acquire_lease`; another replica's live lease means "not mine, skip").
+Holding it, the loop first recovers that destination's pending deliveries (a crashed replica's,
+or a timed-out post another replica left), then re-reads which of its subscriptions are still due
+(another replica may have run them a moment ago), and runs them. Every delivery begins and
+completes under the lease's fencing token, and the lease is renewed before each post and before
+each retry wait (for the wait plus ``lease_seconds``), so a retry policy that waits minutes keeps
+it. A replica that loses its lease stops retrying and leaves the delivery pending for the new
+holder. The lease is released when the destination's work is done (or cancelled), so a clean
+stop hands over at once; after a crash the others take over once it expires
+(``NEWSDESK_DIGEST_LEASE_SECONDS``). One window remains, as with a single process: a replica that
+is killed (or stalls past its expiry) after the platform accepted a post and before it completed
+the delivery; its successor re-sends that digest once. A single process is the same loop with
+every lease granted at once.
+
 Composing a digest (ranking the archive by a topic) runs in ``asyncio.to_thread`` too. Store calls
 run in ``asyncio.to_thread``: a commit waits for an fsync, or up to the store's busy
 timeout when another process writes, and the event loop also serves the chat adapters.
@@ -51,18 +70,22 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import random
-from collections.abc import Mapping, Sequence
+import secrets
+import socket
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from bot.digest import Digest
 from bot.reconcile import look_up
 from bot.schedule import Schedule, next_run
-from bot.store import Destination, PendingDelivery, Store, Subscription
+from bot.store import Destination, Lease, LeaseLostError, PendingDelivery, Store, Subscription
 
 __all__ = [
     "Clock",
+    "DeliveryEvents",
     "DeliveryLoop",
     "DigestSource",
     "PostError",
@@ -75,6 +98,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 RunStatus = Literal["posted", "nothing_new", "failed", "permanent_failure"]
 _BROKEN_SCHEDULE_RETRY = dt.timedelta(days=1)  # a stored schedule that no longer parses
 _MIN_IDLE = 1.0  # seconds: never spin when a subscription stays due (e.g. the store is failing)
@@ -198,11 +222,16 @@ class DeliveryLoop:
         poll_interval: float = 30.0,
         rng: random.Random | None = None,
         lookup_timeout: float = 60.0,
+        owner: str | None = None,
+        lease_seconds: float = 60.0,
+        events: DeliveryEvents | None = None,
     ) -> None:
         """Wire the loop; ``poster`` is one for every platform or one per platform name.
 
         ``lookup_timeout`` bounds the seconds recovery waits to learn whether a pending
-        delivery was posted (then it re-sends).
+        delivery was posted (then it re-sends); ``owner`` names this replica in its leases
+        (default: host, process id and a random part); ``events`` hears of every post (for
+        metrics).
         """
         self.store, self.source, self.clock = store, source, clock
         self._posters = poster
@@ -213,14 +242,14 @@ class DeliveryLoop:
         self._rng = rng or random.Random()  # noqa: S311 -- jitter, not cryptography
         self._locks: dict[Destination, asyncio.Lock] = {}
         self._stop: asyncio.Event | None = None
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.lease_ttl = dt.timedelta(seconds=lease_seconds)
+        self.events = events or _NoEvents()
+        self._left_pending: set[int] = set()  # our own timed-out posts: the next run offers them
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Recover pending deliveries, then post due digests until ``stop`` is set."""
+        """Post due digests (recovering pending ones per destination) until ``stop`` is set."""
         self._stop = stop
-        try:
-            await self.recover()
-        except Exception:
-            log.exception("recovering pending digest deliveries failed; carrying on")
         while not stop.is_set():
             try:
                 await self.run_due()
@@ -231,25 +260,80 @@ class DeliveryLoop:
             await self._pause(idle)
 
     async def recover(self) -> int:
-        """Re-send the deliveries a crash left pending; return how many were posted."""
+        """Re-send every destination's pending deliveries (under its lease); return how many."""
         pending = await asyncio.to_thread(self.store.pending_deliveries)
-        done = await asyncio.gather(*(self._guard_recover(d) for d in pending))
-        return sum(done)
+        destinations = list(dict.fromkeys(d.destination for d in pending))
+        done = await asyncio.gather(
+            *(self._with_lease(place, self._recover_all) for place in destinations)
+        )
+        return sum(n or 0 for n in done)
 
     async def run_due(self) -> list[RunOutcome]:
-        """Run every due subscription, concurrently per destination; one outcome each."""
+        """Run every due subscription, concurrently per destination; one outcome each.
+
+        A destination whose lease another replica holds is skipped (its subscriptions get no
+        outcome); one that has pending deliveries left by a crash is recovered first.
+        """
         now = self.clock.now()
         due = await asyncio.to_thread(self.store.due_subscriptions, now)
-        return list(await asyncio.gather(*(self._guard_run(s, now) for s in due)))
+        pending = await asyncio.to_thread(self.store.pending_deliveries)
+        orphans = {d.destination for d in pending if d.id not in self._left_pending}
+        self.events.queued(len(due), len(pending))
+        destinations = list(dict.fromkeys([*(s.destination for s in due), *orphans]))
+
+        async def work(hold: _Hold) -> list[RunOutcome]:
+            if hold.lease.destination in orphans:
+                await self._recover_all(hold)
+            still_due = await asyncio.to_thread(self.store.due_subscriptions, now)
+            mine = [s for s in still_due if s.destination == hold.lease.destination]
+            return [await self._guard_run(s, now, hold) for s in mine]
+
+        found = await asyncio.gather(*(self._with_lease(place, work) for place in destinations))
+        order = {s.id: i for i, s in enumerate(due)}
+        outcomes = [outcome for group in found for outcome in group or ()]
+        return sorted(outcomes, key=lambda o: order.get(o.subscription_id, len(order)))
+
+    async def _with_lease(
+        self, destination: Destination, job: Callable[[_Hold], Awaitable[T]]
+    ) -> T | None:
+        """Run ``job`` holding the destination's lease; None if another replica holds it."""
+        async with self._lock(destination):
+            lease = await asyncio.to_thread(
+                self.store.acquire_lease, destination, self.owner, self.clock.now(), self.lease_ttl
+            )
+            if lease is None:
+                log.debug("%s is another replica's right now", destination.key)
+                return None
+            hold = _Hold(self, lease)
+            try:
+                return await job(hold)
+            finally:
+                try:
+                    await asyncio.to_thread(self.store.release_lease, hold.lease)
+                except Exception:  # it expires on its own
+                    log.warning("cannot release the lease on %s", destination.key, exc_info=True)
+
+    async def _recover_all(self, hold: _Hold) -> int:
+        """Re-send the pending deliveries of the held destination, oldest first."""
+        pending = await asyncio.to_thread(self.store.pending_deliveries, hold.lease.destination)
+        posted = 0
+        for delivery in pending:
+            if delivery.id not in self._left_pending:
+                posted += await self._guard_recover(delivery, hold)
+        return posted
 
     def _lock(self, destination: Destination) -> asyncio.Lock:
         return self._locks.setdefault(destination, asyncio.Lock())
 
-    async def _guard_run(self, subscription: Subscription, now: dt.datetime) -> RunOutcome:
+    async def _guard_run(
+        self, subscription: Subscription, now: dt.datetime, hold: _Hold
+    ) -> RunOutcome:
         """Run one subscription; log and record any unexpected error instead of raising it."""
         try:
-            async with self._lock(subscription.destination):
-                return await self._run(subscription, now)
+            return await self._run(subscription, now, hold)
+        except LeaseLostError as exc:
+            log.warning("digest to %s stopped: %s", subscription.destination.key, exc)
+            return RunOutcome(subscription.id, "failed", (), "lease_lost")
         except Exception as exc:
             log.exception(
                 "digest run of subscription %d to %s failed",
@@ -263,7 +347,7 @@ class DeliveryLoop:
                 log.exception("cannot record the error of subscription %d", subscription.id)
             return RunOutcome(subscription.id, "failed", (), error)
 
-    async def _run(self, subscription: Subscription, now: dt.datetime) -> RunOutcome:
+    async def _run(self, subscription: Subscription, now: dt.datetime, hold: _Hold) -> RunOutcome:
         _schedule(subscription)  # a broken schedule fails before anything is posted
         destination = subscription.destination
         sent = await asyncio.to_thread(self.store.sent_articles, destination)
@@ -275,21 +359,28 @@ class DeliveryLoop:
         if digest.empty:
             failure = None
             if self.post_empty:
-                _, failure = await self._post(destination, digest, None)
+                _, failure = await self._post(destination, digest, None, hold)
             if failure is None:
                 await self._record(subscription, now, None)
                 return RunOutcome(subscription.id, "nothing_new", (), None)
         else:
+            await hold.renew(0.0)
             delivery_id = await asyncio.to_thread(
-                self.store.begin_delivery, destination, articles, now
+                lambda: self.store.begin_delivery(destination, articles, now, lease=hold.lease)
             )
-            ref, failure = await self._post(destination, digest, delivery_id)
+            ref, failure = await self._post(destination, digest, delivery_id, hold)
             if failure is None:
-                await self._complete(delivery_id, ref)  # first: this is the crash window
+                await self._complete(delivery_id, ref, hold)  # first: this is the crash window
+                self.events.posted(destination, len(articles))
                 await self._record(subscription, now, None)
                 log.info("posted %d articles to %s", len(articles), destination.key)
                 return RunOutcome(subscription.id, "posted", articles, None)
-            if not failure.ambiguous:
+            self.events.failed(destination, failure.reason)
+            if failure.reason == LEASE_LOST:  # the delivery is the new holder's to recover
+                return RunOutcome(subscription.id, "failed", articles, LEASE_LOST)
+            if failure.ambiguous:
+                self._left_pending.add(delivery_id)
+            else:
                 await asyncio.to_thread(self.store.abandon_delivery, delivery_id)
         error = (
             failure.reason if failure.permanent else f"{failure.reason} (retrying at the next run)"
@@ -299,17 +390,16 @@ class DeliveryLoop:
         status: RunStatus = "permanent_failure" if failure.permanent else "failed"
         return RunOutcome(subscription.id, status, articles, error)
 
-    async def _guard_recover(self, delivery: PendingDelivery) -> bool:
+    async def _guard_recover(self, delivery: PendingDelivery, hold: _Hold) -> bool:
         """Re-send one pending delivery; True if posted. Errors are logged, never raised."""
         key = delivery.destination.key
         try:
-            async with self._lock(delivery.destination):
-                return await self._recover(delivery)
+            return await self._recover(delivery, hold)
         except Exception:
             log.exception("re-sending pending delivery %d to %s failed", delivery.id, key)
             return False
 
-    async def _recover(self, delivery: PendingDelivery) -> bool:
+    async def _recover(self, delivery: PendingDelivery, hold: _Hold) -> bool:
         destination, key = delivery.destination, delivery.destination.key
         sent = await asyncio.to_thread(self.store.sent_articles, destination)
         unsent = [a for a in delivery.article_ids if a not in sent]
@@ -318,6 +408,7 @@ class DeliveryLoop:
             log.info("pending delivery %d to %s has nothing left to send", delivery.id, key)
             await asyncio.to_thread(self.store.abandon_delivery, delivery.id)
             return False
+        await hold.renew(self.lookup_timeout)  # the lookup may take that long
         lookup = await look_up(self._poster(destination), delivery, timeout=self.lookup_timeout)
         begun = delivery.begun_at.isoformat()
         if lookup.status == "found":
@@ -326,7 +417,7 @@ class DeliveryLoop:
                 " recorded as sent, not re-sent",
                 *(delivery.id, key, begun, lookup.message_ref),
             )
-            await self._complete(delivery.id, lookup.message_ref)
+            await self._complete(delivery.id, lookup.message_ref, hold)
             return False
         if lookup.status == "not_found":
             log.info(
@@ -344,42 +435,48 @@ class DeliveryLoop:
                 " it before the bot stopped, this one digest appears twice",
                 *(delivery.id, key, begun),
             )
-        ref, failure = await self._post(destination, digest, delivery.id)
+        await hold.renew(0.0)
+        ref, failure = await self._post(destination, digest, delivery.id, hold)
         if failure is None:
-            await self._complete(delivery.id, ref)
+            await self._complete(delivery.id, ref, hold)
+            self.events.posted(destination, len(unsent))
             return True
+        self.events.failed(destination, failure.reason)
         log.warning("pending delivery %d to %s failed again: %s", delivery.id, key, failure.reason)
-        if not failure.ambiguous:
+        if failure.ambiguous:
+            self._left_pending.add(delivery.id)
+        elif failure.reason != LEASE_LOST:
             await asyncio.to_thread(self.store.abandon_delivery, delivery.id)
         return False
 
     async def _post(
-        self, destination: Destination, digest: Digest, delivery_id: int | None
+        self, destination: Destination, digest: Digest, delivery_id: int | None, hold: _Hold
     ) -> tuple[str | None, PostError | None]:
-        """Post with retries; return ``(message_ref, None)`` or ``(None, the last failure)``."""
+        """Post with retries; return ``(message_ref, None)`` or ``(None, the last failure)``.
+
+        The lease is renewed to cover each wait, and checked again before each retry.
+        """
         poster = self._poster(destination)
         if poster is None:
             return None, PostError(f"no_poster_for_{destination.platform}", permanent=True)
         failures = 0
         while True:
-            try:
-                return await poster.post(destination, digest, delivery_id=delivery_id), None
-            except PostError as exc:
-                failure = exc
-            except TimeoutError:
-                failure = PostError("timeout", permanent=False, ambiguous=True)
-            except Exception as exc:
-                log.warning("poster for %s raised", destination.key, exc_info=True)
-                failure = PostError(type(exc).__name__, permanent=False)
+            ref, failure = await _attempt(poster, destination, digest, delivery_id)
+            if failure is None:
+                return ref, None
             failures += 1
-            if failure.permanent or failures >= self.retry.attempts:
-                return None, failure
-            wait = self.retry.delay(failures, failure.retry_after, self._rng)
+            wait = None
+            if not failure.permanent and failures < self.retry.attempts:
+                wait = self.retry.delay(failures, failure.retry_after, self._rng)
             if wait is None:
                 return None, failure
             log.info("post to %s failed (%s); retry in %.1f s", destination.key, failure, wait)
+            if not await hold.keep(wait):  # through the wait and the retry
+                return None, PostError(LEASE_LOST, permanent=False)
             if await self._pause(wait):
                 return None, failure
+            if not await hold.keep(0.0):  # a stall past the expiry: still ours?
+                return None, PostError(LEASE_LOST, permanent=False)
 
     def _poster(self, destination: Destination) -> Poster | None:
         """The poster of the destination's platform; None when there is none."""
@@ -387,9 +484,11 @@ class DeliveryLoop:
             return self._posters.get(destination.platform)
         return self._posters
 
-    async def _complete(self, delivery_id: int, ref: str | None) -> None:
-        at = self.clock.now()
-        await asyncio.to_thread(self.store.complete_delivery, delivery_id, at, message_ref=ref)
+    async def _complete(self, delivery_id: int, ref: str | None, hold: _Hold) -> None:
+        at, lease = self.clock.now(), hold.lease
+        await asyncio.to_thread(
+            lambda: self.store.complete_delivery(delivery_id, at, message_ref=ref, lease=lease)
+        )
 
     async def _record(
         self, subscription: Subscription, now: dt.datetime, error: str | None
@@ -431,6 +530,76 @@ class DeliveryLoop:
                 task.cancel()
             await asyncio.gather(sleeper, stopper, return_exceptions=True)
         return stop.is_set()
+
+
+LEASE_LOST = "lease_lost"
+
+
+class DeliveryEvents(Protocol):
+    """Hears of every digest post's result (the metrics count them)."""
+
+    def posted(self, destination: Destination, articles: int) -> None:
+        """A digest of ``articles`` articles reached ``destination``."""
+
+    def failed(self, destination: Destination, reason: str) -> None:
+        """A digest post to ``destination`` failed (after its retries) with ``reason``."""
+
+    def queued(self, due: int, pending: int) -> None:
+        """A pass began with ``due`` due subscriptions and ``pending`` pending deliveries."""
+
+
+class _NoEvents:
+    def posted(self, destination: Destination, articles: int) -> None:
+        pass
+
+    def failed(self, destination: Destination, reason: str) -> None:
+        pass
+
+    def queued(self, due: int, pending: int) -> None:
+        pass
+
+
+class _Hold:
+    """The lease a loop holds on one destination while it works there; renewed as it goes."""
+
+    def __init__(self, loop: DeliveryLoop, lease: Lease) -> None:
+        self.loop, self.lease = loop, lease
+
+    async def renew(self, wait: float) -> None:
+        """Extend the lease to cover ``wait`` seconds and one lease length after them.
+
+        Raises:
+            LeaseLostError: another replica took the destination over.
+        """
+        loop = self.loop
+        ttl = loop.lease_ttl + dt.timedelta(seconds=max(0.0, wait))
+        self.lease = await asyncio.to_thread(
+            loop.store.renew_lease, self.lease, loop.clock.now(), ttl
+        )
+
+    async def keep(self, wait: float) -> bool:
+        """Renew as :meth:`renew` does; False (and a warning) if the lease was lost."""
+        try:
+            await self.renew(wait)
+        except LeaseLostError as exc:
+            log.warning("stopped retrying the post to %s: %s", self.lease.destination.key, exc)
+            return False
+        return True
+
+
+async def _attempt(
+    poster: Poster, destination: Destination, digest: Digest, delivery_id: int | None
+) -> tuple[str | None, PostError | None]:
+    """One post: ``(message_ref, None)``, or ``(None, why it failed)``."""
+    try:
+        return await poster.post(destination, digest, delivery_id=delivery_id), None
+    except PostError as exc:
+        return None, exc
+    except TimeoutError:
+        return None, PostError("timeout", permanent=False, ambiguous=True)
+    except Exception as exc:
+        log.warning("poster for %s raised", destination.key, exc_info=True)
+        return None, PostError(type(exc).__name__, permanent=False)
 
 
 def _schedule(subscription: Subscription) -> Schedule:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Protocol
 
 from bot.core import Newsdesk
-from bot.delivery import Clock, DeliveryLoop, Poster, SystemClock
+from bot.delivery import Clock, DeliveryEvents, DeliveryLoop, Poster, SystemClock
 from bot.errors import NewsdeskError
 from bot.settings import Settings
 from bot.workers import CoreWorkers
@@ -49,6 +49,7 @@ class Runtime:
         settings: Settings,
         *,
         clock: Clock | None = None,
+        events: DeliveryEvents | None = None,
     ) -> None:
         """Prepare the background work; nothing runs until :meth:`run`.
 
@@ -66,6 +67,8 @@ class Runtime:
             clock or SystemClock(),
             post_empty=settings.digest_post_empty,
             poll_interval=settings.digest_poll_seconds,
+            lease_seconds=settings.digest_lease_seconds,
+            events=events,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -86,15 +89,18 @@ async def serve(
     *,
     clock: Clock | None = None,
     workers: CoreWorkers | None = None,
+    beside: Sequence[Callable[[asyncio.Event], Awaitable[None]]] = (),
 ) -> None:
     """Run every platform service and the one runtime until ``stop`` is set or one fails.
 
     ``workers`` (shared with the services) are started first and stopped last, once the
-    services have finished their answers. A failing service stops the others and its error
-    propagates; nothing is left running.
+    services have finished their answers; their metrics, if any, hear of every digest too.
+    ``beside`` are further jobs run until ``stop`` (the health and metrics server). A failing
+    service stops the others and its error propagates; nothing is left running.
     """
-    runtime = Runtime(core, {s.platform: s.poster for s in services}, settings, clock=clock)
     workers = workers or CoreWorkers(core)
+    posters = {s.platform: s.poster for s in services}
+    runtime = Runtime(core, posters, settings, clock=clock, events=workers.metrics)
     await workers.start()  # the first question should not wait for loading
     gc.freeze()  # what is loaded now lives until exit: spare it the full collections' pauses
 
@@ -105,6 +111,7 @@ async def serve(
             stop.set()  # one part ending (or failing) ends them all
 
     jobs = [guarded(runtime.run(stop)), *(guarded(s.run(stop)) for s in services)]
+    jobs += [guarded(job(stop)) for job in beside]
     try:
         results = await asyncio.gather(*jobs, return_exceptions=True)  # all wind down gracefully
     finally:

@@ -115,6 +115,30 @@ class Settings(BaseSettings):
         le=64,
         description="`newsdesk run`: worker processes answering questions (0: threads only).",
     )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description=(
+            "postgresql://user:password@host:5432/db: the shared PostgreSQL store for several"
+            " replicas (unset: the SQLite file in the data folder)."
+        ),
+    )
+    digest_lease_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        description=(
+            "How long a replica's hold on a channel's digests lasts unless renewed"
+            " (it is renewed every third of this while the replica posts)."
+        ),
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Where GET /healthz and GET /metrics are served."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="`newsdesk run`: port of GET /healthz and GET /metrics (unset: not served).",
+    )
 
     # Slack: the three conventional names carry no prefix (names fixed by the issue).
     slack_bot_token: SecretStr | None = Field(
@@ -168,12 +192,23 @@ class Settings(BaseSettings):
         "slack_signing_secret",
         "discord_token",
         "discord_guild_id",
+        "database_url",
+        "metrics_port",
         mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """``SLACK_BOT_TOKEN=`` (as copied from .env.example) means not configured."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("must be a postgresql:// URL (unset it to use the SQLite file)")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -24,6 +24,7 @@ program's database, or one written by a newer Newsdesk.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -34,10 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.store import (
+    RELEASED,
     AnsweredQuestion,
     AnswerFeedback,
     DeliveryState,
     Destination,
+    Lease,
     NewSubscription,
     PendingDelivery,
     StoreError,
@@ -45,6 +48,8 @@ from bot.store import (
     Turn,
     Vote,
     article_tuple,
+    lease_expiry,
+    lost,
     require_utc,
     require_vote,
     settle,
@@ -111,11 +116,22 @@ def _v4_conversations(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _v5_leases(db: sqlite3.Connection) -> None:
+    """Per-destination delivery leases with their fencing tokens (several replicas)."""
+    db.execute(
+        """CREATE TABLE leases (
+            platform TEXT NOT NULL, channel TEXT NOT NULL, owner TEXT NOT NULL,
+            token INTEGER NOT NULL, expires_at TEXT NOT NULL,
+            PRIMARY KEY (platform, channel)) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_digests,
     _v2_votes,
     _v3_answers,
     _v4_conversations,
+    _v5_leases,
 )
 """Schema migrations in order; ``user_version`` is how many have run. Only ever append."""
 
@@ -132,7 +148,13 @@ _MARK_SENT = (  # (sent_at, delivery id): the delivery's articles, as sent to it
 _PENDING = (
     "SELECT d.id, d.platform, d.channel, d.begun_at, a.article_id FROM deliveries AS d"
     " JOIN delivery_articles AS a ON a.delivery_id = d.id WHERE d.state = 'pending'"
-    " ORDER BY d.id, a.position"
+)
+_ACQUIRE = (  # (platform, channel, owner, expires_at, at): one statement, atomic
+    "INSERT INTO leases (platform, channel, owner, token, expires_at) VALUES (?1, ?2, ?3, 1, ?4)"
+    " ON CONFLICT (platform, channel) DO UPDATE SET"
+    " token = CASE WHEN owner = excluded.owner AND expires_at > ?5 THEN token ELSE token + 1 END,"
+    " owner = excluded.owner, expires_at = excluded.expires_at"
+    " WHERE expires_at <= ?5 OR owner = excluded.owner RETURNING token"
 )
 
 
@@ -226,6 +248,17 @@ def _delivery_state(db: sqlite3.Connection, delivery_id: int) -> DeliveryState |
     row = db.execute("SELECT state FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
     state: DeliveryState | None = None if row is None else row[0]
     return state
+
+
+def _holds(db: sqlite3.Connection, lease: Lease, destination: Destination, at: str | None) -> bool:
+    """Whether ``lease`` is the destination's current one (and, given ``at``, live then)."""
+    row = db.execute(
+        "SELECT token, expires_at FROM leases WHERE platform = ? AND channel = ?",
+        _where(destination),
+    ).fetchone()
+    if row is None or lease.destination != destination or row[0] != lease.token:
+        return False
+    return at is None or row[1] > at
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -350,12 +383,19 @@ class SqliteStore:
         return frozenset(article_id for (article_id,) in self._rows(sql, *_where(destination)))
 
     def begin_delivery(
-        self, destination: Destination, article_ids: Sequence[str], at: dt.datetime
+        self,
+        destination: Destination,
+        article_ids: Sequence[str],
+        at: dt.datetime,
+        *,
+        lease: Lease | None = None,
     ) -> int:
         """Record the intent to post these articles and return the delivery id."""
         ids, begun = article_tuple(article_ids), _text(at, "at")
         sql = "INSERT INTO delivery_articles (delivery_id, position, article_id) VALUES (?, ?, ?)"
         with self._write() as db:
+            if lease is not None and not _holds(db, lease, destination, begun):
+                raise lost(lease)
             cursor = db.execute(
                 "INSERT INTO deliveries (platform, channel, begun_at) VALUES (?, ?, ?)",
                 (*_where(destination), begun),
@@ -365,11 +405,22 @@ class SqliteStore:
         return delivery_id
 
     def complete_delivery(
-        self, delivery_id: int, at: dt.datetime, *, message_ref: str | None = None
+        self,
+        delivery_id: int,
+        at: dt.datetime,
+        *,
+        message_ref: str | None = None,
+        lease: Lease | None = None,
     ) -> None:
         """Mark the delivery's articles sent to its destination, atomically and idempotently."""
         completed = _text(at, "at")
         with self._write() as db:
+            if lease is not None:
+                where = db.execute(
+                    "SELECT platform, channel FROM deliveries WHERE id = ?", (delivery_id,)
+                ).fetchone()
+                if where is not None and not _holds(db, lease, Destination(*where), None):
+                    raise lost(lease)
             if settle(delivery_id, _delivery_state(db, delivery_id), "sent"):
                 db.execute(_MARK_SENT, (completed, delivery_id))
                 db.execute(
@@ -384,15 +435,47 @@ class SqliteStore:
             if settle(delivery_id, _delivery_state(db, delivery_id), "abandoned"):
                 db.execute("UPDATE deliveries SET state = 'abandoned' WHERE id = ?", (delivery_id,))
 
-    def pending_deliveries(self) -> list[PendingDelivery]:
-        """Return the deliveries begun but neither completed nor abandoned, ordered by id."""
+    def pending_deliveries(self, destination: Destination | None = None) -> list[PendingDelivery]:
+        """Return the deliveries (of one destination, or all) neither completed nor abandoned."""
         found: dict[int, PendingDelivery] = {}
-        for delivery_id, platform, channel, begun, article_id in self._rows(_PENDING):
+        order = " ORDER BY d.id, a.position"
+        if destination is None:
+            rows = self._rows(_PENDING + order)
+        else:
+            where = " AND d.platform = ? AND d.channel = ?"
+            rows = self._rows(_PENDING + where + order, *_where(destination))
+        for delivery_id, platform, channel, begun, article_id in rows:
             known = found.get(delivery_id)
             articles = (*known.article_ids, article_id) if known else (article_id,)
             destination = Destination(platform, channel)
             found[delivery_id] = PendingDelivery(delivery_id, destination, articles, _time(begun))
         return list(found.values())
+
+    def acquire_lease(
+        self, destination: Destination, owner: str, at: dt.datetime, ttl: dt.timedelta
+    ) -> Lease | None:
+        """Take the destination's lease until ``at + ttl``; None while another owner holds it."""
+        expires = lease_expiry(at, ttl)
+        values = (*_where(destination), owner, _text(expires, "expires"), _text(at, "at"))
+        with self._write() as db:
+            row = db.execute(_ACQUIRE, values).fetchone()
+        return None if row is None else Lease(destination, owner, row[0], expires)
+
+    def renew_lease(self, lease: Lease, at: dt.datetime, ttl: dt.timedelta) -> Lease:
+        """Extend a lease to ``at + ttl``; :class:`LeaseLostError` if another owner took it."""
+        expires = lease_expiry(at, ttl)
+        sql = "UPDATE leases SET expires_at = ? WHERE platform = ? AND channel = ? AND token = ?"
+        values = (_text(expires, "expires"), *_where(lease.destination), lease.token)
+        with self._write() as db:
+            if db.execute(sql, values).rowcount != 1:
+                raise lost(lease)
+        return dataclasses.replace(lease, expires_at=expires)
+
+    def release_lease(self, lease: Lease) -> None:
+        """Give the lease up now, if it is still this one; the next grant gets a new token."""
+        sql = "UPDATE leases SET expires_at = ? WHERE platform = ? AND channel = ? AND token = ?"
+        with self._write() as db:
+            db.execute(sql, (_text(RELEASED, "at"), *_where(lease.destination), lease.token))
 
     def record_vote(self, answer_id: str, user: str, vote: Vote, at: dt.datetime) -> None:
         """Record a user's vote on an answer; a second vote replaces the first."""

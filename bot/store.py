@@ -1,8 +1,9 @@
 """The store port: digest subscriptions, what each channel was sent, feedback, conversations.
 
 :class:`Store` is the small protocol the digest loop and the commands use; :class:`MemoryStore` is
-its in-memory twin and :class:`bot.sqlite_store.SqliteStore` the embedded default. One contract
-test (``tests/bot/test_store_contract.py``) runs against both.
+its in-memory twin, :class:`bot.sqlite_store.SqliteStore` the embedded default and
+:class:`bot.postgres_store.PostgresStore` the one several replicas share. One contract test
+(``tests/bot/test_store_contract.py``) runs against all three.
 
 Delivering each article exactly once
 ------------------------------------
@@ -25,7 +26,21 @@ commit; keep everything else (rendering, logging, the next post) out of it. An a
 (a timeout: the post may have landed) leaves the delivery pending rather than abandoning it. The
 delivery id can travel with the post (Discord's ``nonce`` with ``enforce_nonce``, Slack message
 metadata) so a restarted loop can find the message and complete the delivery instead of re-sending.
-The loop reads pending deliveries at startup, before it begins new ones; one loop per database.
+
+Several replicas: leases and fencing tokens
+-------------------------------------------
+Any number of delivery loops may share one database. A loop works on a destination only while it
+holds that destination's *lease* (:meth:`Store.acquire_lease`): one owner at a time, until an
+expiry the owner keeps pushing ahead (:meth:`Store.renew_lease`) while it posts and retries. Each
+grant to a new owner (or after an expiry) raises the destination's *fencing token*.
+``begin_delivery(..., lease=...)`` refuses with :class:`LeaseLostError` unless the lease is the
+destination's current one and live at ``at``; ``complete_delivery(..., lease=...)`` refuses unless
+no later owner took the destination over (a post that outlived its expiry may still be completed
+by its owner while nobody else took over). So a replica that paused (a long GC, a frozen VM) past
+its expiry can neither start a post nor settle one that its successor now owns. The holder of a
+lease recovers that destination's pending deliveries (``pending_deliveries(destination)``) before
+it begins new ones. Lease times come from the callers' clocks: replicas need synchronised clocks
+(NTP), with skew far below the lease's length. A single process simply always gets its leases.
 
 Rules every implementation keeps
 --------------------------------
@@ -63,6 +78,8 @@ __all__ = [
     "AnsweredQuestion",
     "DeliveryState",
     "Destination",
+    "Lease",
+    "LeaseLostError",
     "MemoryStore",
     "NewSubscription",
     "PendingDelivery",
@@ -72,6 +89,8 @@ __all__ = [
     "Turn",
     "Vote",
     "article_tuple",
+    "lease_expiry",
+    "lost",
     "require_utc",
     "require_vote",
     "settle",
@@ -83,6 +102,10 @@ DeliveryState = Literal["pending", "sent", "abandoned"]
 
 class StoreError(NewsdeskError):
     """The store cannot be opened or used; the message names the file or the delivery and why."""
+
+
+class LeaseLostError(StoreError):
+    """The destination's lease is not this owner's any more: another replica took it over."""
 
 
 def require_utc(value: dt.datetime, name: str = "datetime") -> dt.datetime:
@@ -222,6 +245,38 @@ class PendingDelivery:
     begun_at: dt.datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A replica's hold on one destination's deliveries until ``expires_at``.
+
+    Attributes:
+        token: The fencing token: it grows with every grant to a new owner or after an expiry.
+    """
+
+    destination: Destination
+    owner: str
+    token: int
+    expires_at: dt.datetime
+
+
+def lease_expiry(at: dt.datetime, ttl: dt.timedelta) -> dt.datetime:
+    """Return when a lease taken or renewed at ``at`` for ``ttl`` ends; ttl must be positive."""
+    if ttl <= dt.timedelta(0):
+        raise ValueError(f"a lease needs a positive duration, not {ttl}")
+    return require_utc(at, "at") + ttl
+
+
+def lost(lease: Lease) -> LeaseLostError:
+    """The error for a lease another owner took over (or that expired before a post began)."""
+    return LeaseLostError(
+        f"the lease {lease.token} on {lease.destination.key} is no longer {lease.owner}'s"
+    )
+
+
+RELEASED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+"""The expiry a released lease gets: free for anyone, at any time."""
+
+
 class Store(Protocol):
     """Subscriptions, the per-destination sent record, and votes; see the module docstring."""
 
@@ -249,20 +304,52 @@ class Store(Protocol):
         """Return the ids of every article a completed delivery sent to ``destination``."""
 
     def begin_delivery(
-        self, destination: Destination, article_ids: Sequence[str], at: dt.datetime
+        self,
+        destination: Destination,
+        article_ids: Sequence[str],
+        at: dt.datetime,
+        *,
+        lease: Lease | None = None,
     ) -> int:
-        """Record the intent to post these articles and return the delivery id."""
+        """Record the intent to post these articles and return the delivery id.
+
+        With ``lease``: raise :class:`LeaseLostError` unless it is the destination's current lease
+        and live at ``at``.
+        """
 
     def complete_delivery(
-        self, delivery_id: int, at: dt.datetime, *, message_ref: str | None = None
+        self,
+        delivery_id: int,
+        at: dt.datetime,
+        *,
+        message_ref: str | None = None,
+        lease: Lease | None = None,
     ) -> None:
-        """Mark the delivery's articles sent to its destination, atomically and idempotently."""
+        """Mark the delivery's articles sent to its destination, atomically and idempotently.
+
+        With ``lease``: raise :class:`LeaseLostError` if another owner took the destination over.
+        """
 
     def abandon_delivery(self, delivery_id: int) -> None:
         """Record that the post failed for certain; its articles stay unsent. Idempotent."""
 
-    def pending_deliveries(self) -> list[PendingDelivery]:
-        """Return the deliveries begun but neither completed nor abandoned, ordered by id."""
+    def pending_deliveries(self, destination: Destination | None = None) -> list[PendingDelivery]:
+        """Return the deliveries (of one destination, or all) neither completed nor abandoned."""
+
+    def acquire_lease(
+        self, destination: Destination, owner: str, at: dt.datetime, ttl: dt.timedelta
+    ) -> Lease | None:
+        """Take the destination's lease until ``at + ttl``; None while another owner holds it.
+
+        A lease that is free or expired at ``at`` goes to ``owner`` with a new fencing token; one
+        that ``owner`` holds live is extended and keeps its token.
+        """
+
+    def renew_lease(self, lease: Lease, at: dt.datetime, ttl: dt.timedelta) -> Lease:
+        """Extend a lease to ``at + ttl``; :class:`LeaseLostError` if another owner took it."""
+
+    def release_lease(self, lease: Lease) -> None:
+        """Give the lease up now, if it is still this one; the next grant gets a new token."""
 
     def record_vote(self, answer_id: str, user: str, vote: Vote, at: dt.datetime) -> None:
         """Record a user's vote on an answer; a second vote replaces the first."""
@@ -303,6 +390,7 @@ class MemoryStore:
         self._votes: dict[str, dict[str, Vote]] = {}
         self._answers: dict[str, AnsweredQuestion] = {}
         self._turns: list[tuple[str, Turn, dt.datetime, int]] = []
+        self._leases: dict[Destination, Lease] = {}
         self._ids = itertools.count(1)
 
     @contextmanager
@@ -368,24 +456,38 @@ class MemoryStore:
             return frozenset(self._sent.get(destination, ()))
 
     def begin_delivery(
-        self, destination: Destination, article_ids: Sequence[str], at: dt.datetime
+        self,
+        destination: Destination,
+        article_ids: Sequence[str],
+        at: dt.datetime,
+        *,
+        lease: Lease | None = None,
     ) -> int:
         """Record the intent to post these articles and return the delivery id."""
         delivery = PendingDelivery(
             0, destination, article_tuple(article_ids), require_utc(at, "at")
         )
         with self._open():
+            if lease is not None and not self._holds(lease, destination, delivery.begun_at):
+                raise lost(lease)
             delivery = dataclasses.replace(delivery, id=next(self._ids))
             self._deliveries[delivery.id] = (delivery, "pending")
             return delivery.id
 
     def complete_delivery(
-        self, delivery_id: int, at: dt.datetime, *, message_ref: str | None = None
+        self,
+        delivery_id: int,
+        at: dt.datetime,
+        *,
+        message_ref: str | None = None,
+        lease: Lease | None = None,
     ) -> None:
         """Mark the delivery's articles sent to its destination, atomically and idempotently."""
         require_utc(at, "at")
         with self._open():
             delivery, state = self._deliveries.get(delivery_id, (None, None))
+            if delivery and lease and not self._holds(lease, delivery.destination, None):
+                raise lost(lease)
             if settle(delivery_id, state, "sent") and delivery is not None:
                 self._sent.setdefault(delivery.destination, set()).update(delivery.article_ids)
                 self._deliveries[delivery_id] = (delivery, "sent")
@@ -397,11 +499,56 @@ class MemoryStore:
             if settle(delivery_id, state, "abandoned") and delivery is not None:
                 self._deliveries[delivery_id] = (delivery, "abandoned")
 
-    def pending_deliveries(self) -> list[PendingDelivery]:
-        """Return the deliveries begun but neither completed nor abandoned, ordered by id."""
+    def pending_deliveries(self, destination: Destination | None = None) -> list[PendingDelivery]:
+        """Return the deliveries (of one destination, or all) neither completed nor abandoned."""
         with self._open():
             # dicts keep insertion order and ids only grow, so this is id order
-            return [d for d, state in self._deliveries.values() if state == "pending"]
+            return [
+                d
+                for d, state in self._deliveries.values()
+                if state == "pending" and destination in (None, d.destination)
+            ]
+
+    def _holds(self, lease: Lease, destination: Destination, at: dt.datetime | None) -> bool:
+        """Whether ``lease`` is the destination's current one (and, given ``at``, live then)."""
+        current = self._leases.get(destination)
+        if current is None or lease.destination != destination:
+            return False
+        return current.token == lease.token and (at is None or current.expires_at > at)
+
+    def acquire_lease(
+        self, destination: Destination, owner: str, at: dt.datetime, ttl: dt.timedelta
+    ) -> Lease | None:
+        """Take the destination's lease until ``at + ttl``; None while another owner holds it."""
+        expires, at = lease_expiry(at, ttl), require_utc(at, "at")
+        with self._open():
+            current = self._leases.get(destination)
+            if current is None:
+                token = 1
+            elif current.expires_at > at:
+                if current.owner != owner:
+                    return None
+                token = current.token
+            else:
+                token = current.token + 1
+            self._leases[destination] = Lease(destination, owner, token, expires)
+            return self._leases[destination]
+
+    def renew_lease(self, lease: Lease, at: dt.datetime, ttl: dt.timedelta) -> Lease:
+        """Extend a lease to ``at + ttl``; :class:`LeaseLostError` if another owner took it."""
+        expires = lease_expiry(at, ttl)
+        with self._open():
+            if not self._holds(lease, lease.destination, None):
+                raise lost(lease)
+            renewed = dataclasses.replace(lease, expires_at=expires)
+            self._leases[lease.destination] = renewed
+            return renewed
+
+    def release_lease(self, lease: Lease) -> None:
+        """Give the lease up now, if it is still this one; the next grant gets a new token."""
+        with self._open():
+            if self._holds(lease, lease.destination, None):
+                self._leases[lease.destination] = dataclasses.replace(lease, expires_at=RELEASED)
 
     def record_vote(self, answer_id: str, user: str, vote: Vote, at: dt.datetime) -> None:
         """Record a user's vote on an answer; a second vote replaces the first."""

@@ -15,6 +15,7 @@ from bot.core import Newsdesk
 from bot.digest import ArchiveDigests, DigestPolicy
 from bot.errors import ArchiveError, EvalFileError
 from bot.phrases import phrasebook
+from bot.postgres_store import PostgresStore, redact
 from bot.settings import Settings
 from bot.sqlite_store import SqliteStore
 from bot.store import Store, StoreError
@@ -37,7 +38,14 @@ from knowledge import (
 )
 from knowledge.base import cache_key
 
-__all__ = ["LazyStore", "backup_store", "build_newsdesk", "evaluate_retrieval"]
+__all__ = [
+    "LazyStore",
+    "backup_store",
+    "build_newsdesk",
+    "evaluate_retrieval",
+    "open_store",
+    "store_name",
+]
 
 Progress = Callable[[str], None]
 
@@ -46,18 +54,37 @@ def _params(settings: Settings) -> Bm25Params:
     return Bm25Params(k1=settings.bm25_k1, b=settings.bm25_b)
 
 
-class LazyStore:
-    """Opens the SQLite store on first use, so commands that need none never create it."""
+def open_store(settings: Settings) -> Store:
+    """Open the configured store: PostgreSQL with ``NEWSDESK_DATABASE_URL``, else SQLite.
 
-    def __init__(self, path: Path) -> None:
-        """Remember where the store lives."""
-        self.path = path
+    Raises:
+        StoreError: the store cannot be opened (the message never holds a password).
+    """
+    if settings.database_url is not None:
+        return PostgresStore(settings.database_url.get_secret_value())
+    return SqliteStore(settings.store_path)
+
+
+def store_name(settings: Settings) -> str:
+    """The configured store as an operator reads it: the redacted URL or the SQLite file."""
+    if settings.database_url is not None:
+        return redact(settings.database_url.get_secret_value())
+    return str(settings.store_path)
+
+
+class LazyStore:
+    """Opens the store on first use, so commands that need none never create it."""
+
+    def __init__(self, opener: Path | Callable[[], Store]) -> None:
+        """Remember how to open the store: a SQLite file's path, or a function opening one."""
+        self.opener = opener
         self._store: Store | None = None
 
     def __call__(self) -> Store:
         """The open store."""
         if self._store is None:
-            self._store = SqliteStore(self.path)
+            opener = self.opener
+            self._store = SqliteStore(opener) if isinstance(opener, Path) else opener()
         return self._store
 
     def close(self) -> None:
@@ -110,7 +137,7 @@ def build_newsdesk(
         policy=DigestPolicy(settings.digest_max_items, settings.digest_first_run_items),
     )
     desk = DigestDesk(
-        store or LazyStore(settings.store_path),
+        store or LazyStore(lambda: open_store(settings)),
         digests,
         phrases,
         language=settings.language,
@@ -136,6 +163,11 @@ def backup_store(settings: Settings, target: Path) -> None:
     Raises:
         StoreError: ``target`` exists, the store is damaged (checked on open), or the copy fails.
     """
+    if settings.database_url is not None:
+        raise StoreError(
+            f"The store is the PostgreSQL database {store_name(settings)}: back it up with the"
+            ' server\'s tools, e.g. pg_dump --format=custom --file FILE "$NEWSDESK_DATABASE_URL".'
+        )
     if target.exists():
         raise StoreError(f"{target} exists already; name a new file for the backup.")
     store = SqliteStore(settings.store_path)
@@ -187,7 +219,9 @@ def check_installation(settings: Settings) -> list[CheckResult]:
             else f"no current index in {settings.index_dir}: it is rebuilt at the next start",
         )
     )
-    if not settings.store_path.exists():
+    if settings.database_url is not None:
+        results.append(_check_postgres(settings))
+    elif not settings.store_path.exists():
         results.append(CheckResult("store", True, f"{settings.store_path} not created yet"))
     else:
         try:
@@ -209,6 +243,22 @@ def check_installation(settings: Settings) -> list[CheckResult]:
         )
     )
     return results
+
+
+def _check_postgres(settings: Settings) -> CheckResult:
+    """Connect to the PostgreSQL store (migrating it, as at start-up) and report its schema."""
+    try:
+        store = open_store(settings)
+    except StoreError as error:
+        return CheckResult("store", False, str(error))
+    try:
+        version = store.schema_version() if isinstance(store, PostgresStore) else 0
+        detail = f"PostgreSQL {store_name(settings)} answers, schema {version}"
+        return CheckResult("store", True, detail)
+    except StoreError as error:
+        return CheckResult("store", False, str(error))
+    finally:
+        store.close()
 
 
 def evaluate_answer_file(path: Path, core: Newsdesk) -> AnswerReport:

@@ -32,6 +32,8 @@ from typing import Any
 
 from bot.commands import Ask, parse_command
 from bot.core import Newsdesk
+from bot.logs import JsonFormatter
+from bot.metrics import Metrics
 from bot.replies import Reply
 from bot.settings import Settings
 from bot.store import Turn
@@ -44,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 #: Settings a worker never needs: it only answers questions.
 _NO_SECRETS: dict[str, Any] = {
+    "database_url": None,  # a worker never opens the store
     "slack_bot_token": None,
     "slack_app_token": None,
     "slack_signing_secret": None,
@@ -63,12 +66,16 @@ class CoreWorkers:
     Every method returns the core's reply and, like the core, never raises for a question.
     """
 
-    def __init__(self, core: Newsdesk, settings: Settings | None = None) -> None:
+    def __init__(
+        self, core: Newsdesk, settings: Settings | None = None, *, metrics: Metrics | None = None
+    ) -> None:
         """Answer from ``core``; ``settings`` (their ``answer_processes``) enable worker processes.
 
         Nothing starts until :meth:`start`; until then, and without settings, work runs in threads.
+        ``metrics`` count every question, its outcome and its latency.
         """
         self.core = core
+        self.metrics = metrics
         self.processes = settings.answer_processes if settings is not None else 0
         self._settings = worker_settings(settings) if settings is not None else None
         self._pool: ProcessPoolExecutor | None = None
@@ -102,24 +109,36 @@ class CoreWorkers:
         process's store; only the answering goes to the worker.
         """
         command = parse_command(text)
-        if self._pool is None or not isinstance(command, Ask):
+        if not isinstance(command, Ask):
             return await asyncio.to_thread(self.core.handle, text, context)
+        started = time.perf_counter()
+        here = partial(self.core.handle, text, context)
+        if self._pool is None:
+            return self._counted(await asyncio.to_thread(here), started)
         if context is None or context.thread is None:
-            here = partial(self.core.handle, text, context)
-            return await self._in_worker(_handle, (text, context), here)
+            return self._counted(await self._in_worker(_handle, (text, context), here), started)
         earlier = await asyncio.to_thread(self.core.earlier_turns, context)
-        reply = await self.ask(command.question, earlier, context.destination.platform)
+        reply = await self._answer(command.question, earlier, context.destination.platform)
         await asyncio.to_thread(self.core.record_turn, context, reply, earlier)
-        return reply
+        return self._counted(reply, started)
 
     async def ask(
         self, question: str, earlier: Sequence[Turn] = (), platform: str | None = None
     ) -> Reply:
         """:meth:`Newsdesk.ask` (the text is a question whatever it says), in a worker process."""
+        started = time.perf_counter()
+        return self._counted(await self._answer(question, earlier, platform), started)
+
+    async def _answer(self, question: str, earlier: Sequence[Turn], platform: str | None) -> Reply:
         here = partial(self.core.ask, question, tuple(earlier), platform)
         if self._pool is None:
             return await asyncio.to_thread(here)
         return await self._in_worker(_ask, (question, tuple(earlier), platform), here)
+
+    def _counted(self, reply: Reply, started: float) -> Reply:
+        if self.metrics is not None:
+            self.metrics.question(reply, time.perf_counter() - started)
+        return reply
 
     async def in_conversation(self, context: RequestContext) -> bool:
         """:meth:`Newsdesk.in_conversation`, in a thread (it reads this process's store)."""
@@ -175,7 +194,12 @@ class CoreWorkers:
             self.processes,
             mp_context=multiprocessing.get_context("spawn"),  # fork is unsafe beside threads
             initializer=_open_core,
-            initargs=(self._settings, self.core.archive.generation, logging.root.level),
+            initargs=(
+                self._settings,
+                self.core.archive.generation,
+                logging.root.level,
+                _logs_json(),
+            ),
         )
         loop = asyncio.get_running_loop()
         try:  # one call per process: each is started on demand and opens its core first
@@ -209,13 +233,21 @@ _core: Newsdesk | None = None
 _generation = 0
 
 
-def _open_core(settings: Settings, generation: int, log_level: int) -> None:
+def _logs_json() -> bool:
+    """Whether this process logs JSON lines (``--log-format json``): its workers do too."""
+    return any(isinstance(h.formatter, JsonFormatter) for h in logging.root.handlers)
+
+
+def _open_core(settings: Settings, generation: int, log_level: int, json_logs: bool) -> None:
     """Open this worker's core from the saved index and warm it up (the pool's initializer)."""
     global _core, _generation  # noqa: PLW0603 -- one core per worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     logging.basicConfig(
         level=log_level, format="newsdesk (answering worker): %(levelname)s: %(message)s"
     )
+    if json_logs:
+        for handler in logging.root.handlers:
+            handler.setFormatter(JsonFormatter())
     _core = build_newsdesk(settings)
     _core.warm_up()
     _generation = generation

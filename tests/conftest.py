@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from bot import Newsdesk, Settings, build_newsdesk
+from tests.postgres import Cluster, find_binaries, missing_postgres
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -63,3 +66,35 @@ def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def core(seed_settings: Settings) -> Newsdesk:
     """The core over the seed articles, in German."""
     return build_newsdesk(seed_settings)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server for the session (skipped, or failed in CI, without one)."""
+    binaries = find_binaries()
+    if binaries is None:
+        missing_postgres()
+        raise AssertionError("unreachable")  # pragma: no cover -- skip and fail raise
+    cluster = Cluster.start(binaries)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
+    """The URL of an empty schema of its own on the session's server, dropped afterwards."""
+    global _schemas  # noqa: PLW0603 -- a counter for unique names within the session
+    _schemas += 1
+    schema = f"test_{os.getpid()}_{_schemas}"
+    with psycopg.connect(postgres_cluster.url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    try:
+        yield f"{postgres_cluster.url}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(postgres_cluster.url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+_schemas = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -73,3 +74,23 @@ def test_tests_see_no_exported_settings() -> None:
     assert settings.language == "de"
     assert settings.timezone == "Europe/Berlin"
     assert settings.slack_bot_token is None
+
+
+def test_the_deploy_files_start_a_command_the_cli_accepts() -> None:
+    from adapters.cli import build_parser  # noqa: PLC0415 -- only this test needs the CLI
+
+    unit = (ROOT / "deploy" / "newsdesk.service").read_text(encoding="utf-8")
+    (start,) = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
+    unit_args = start.split()[1:]
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    entry = re.search(r"^ENTRYPOINT (\[.*\])$", dockerfile, re.MULTILINE)
+    command = re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE)
+    assert entry
+    assert command
+    docker_args = [*json.loads(entry.group(1))[1:], *json.loads(command.group(1))]
+    for args in (unit_args, docker_args):
+        parsed = build_parser().parse_args(args)
+        assert (parsed.command, parsed.log_format) == ("run", "json")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "deploy/Dockerfile" in readme
+    assert "deploy/newsdesk.service" in readme

@@ -21,7 +21,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -76,11 +76,18 @@ class FakeSlack:
         bot_token: str = BOT_TOKEN,
         app_token: str = APP_TOKEN,
         users: Mapping[str, Mapping[str, Any]] | None = None,
+        more_bot_tokens: Collection[str] = (),
     ) -> None:
-        """Configure the workspace: the bot's user id, the tokens it accepts, and known users."""
+        """Configure the workspace: the bot's user id, the tokens it accepts, and known users.
+
+        ``more_bot_tokens`` are accepted as well as ``bot_token`` (several replicas, told apart
+        by their token in :attr:`calls` and :attr:`arrivals`).
+        """
         self.bot_user_id, self.bot_token, self.app_token = bot_user_id, bot_token, app_token
+        self._bot_tokens = {bot_token, *more_bot_tokens}
         self.users = {key: dict(value) for key, value in (users or {}).items()}
         self.calls: list[ApiCall] = []
+        self.arrivals: list[tuple[str, str | None]] = []  # (method, token) as each call arrives
         self.responses: list[ResponsePost] = []
         self.acks: dict[str, dict[str, Any]] = {}
         self._script = _Script()
@@ -213,6 +220,7 @@ class FakeSlack:
         args = await _arguments(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
+        self.arrivals.append((method, token))
         step = self._script.next(method)
         if step is not None and step[0] == "delay":
             await asyncio.sleep(float(step[1]))
@@ -240,8 +248,8 @@ class FakeSlack:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(step[1])}
         if step is not None and step[0] == "error":
             return 200, {"ok": False, "error": step[1]}, {}
-        expected = self.app_token if method == "apps.connections.open" else self.bot_token
-        if token != expected:
+        expected = {self.app_token} if method == "apps.connections.open" else self._bot_tokens
+        if token not in expected:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         return 200, self._success(method, args), {}
 

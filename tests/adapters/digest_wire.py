@@ -4,7 +4,8 @@ Shared by the Slack and Discord tests: hundreds of new articles whose titles can
 in one message. What a channel is recorded to have received must be exactly the titles the posted
 message shows in full; a crash after the post and before the record (the store's
 ``complete_delivery`` never returns) is reconciled at start-up: the posted message is found on
-the platform and recorded, not posted again, and the rest come in later digests: nothing recorded that was not shown, nothing lost.
+the platform and recorded, not posted again, and the rest come in later digests: nothing
+recorded that was not shown, nothing lost.
 """
 
 from __future__ import annotations

@@ -194,6 +194,7 @@ class KillRun:
             "NEWSDESK_MULTILINGUAL": "false",
             "NEWSDESK_ANSWER_PROCESSES": "0",
             "NEWSDESK_DIGEST_POLL_SECONDS": "1",
+            "NEWSDESK_DIGEST_LEASE_SECONDS": "2",  # a killed bot's leases expire soon
             "NEWSDESK_DIGEST_MAX_ITEMS": "20",
             "NEWSDESK_DIGEST_FIRST_RUN_ITEMS": "20",
             "NEWSDESK_ARCHIVE_SCAN_SECONDS": "60",

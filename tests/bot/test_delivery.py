@@ -18,6 +18,7 @@ import pytest
 
 from bot.delivery import DeliveryLoop, PostError, RetryPolicy, RunOutcome
 from bot.digest import Digest, DigestItem
+from bot.postgres_store import PostgresStore
 from bot.schedule import parse_schedule
 from bot.sqlite_store import SqliteStore
 from bot.store import Destination, MemoryStore, NewSubscription, Store, Subscription
@@ -162,9 +163,15 @@ async def eventually(condition: Callable[[], bool]) -> None:
     await asyncio.wait_for(poll(), timeout=5)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    made: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "db")
+    made: Store
+    if request.param == "memory":
+        made = MemoryStore()
+    elif request.param == "sqlite":
+        made = SqliteStore(tmp_path / "db")
+    else:
+        made = PostgresStore(request.getfixturevalue("postgres_url"))
     yield made
     made.close()
 

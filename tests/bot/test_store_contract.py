@@ -1,6 +1,7 @@
-"""The store contract: every implementation (memory, SQLite) behaves the same through the port.
+"""The store contract: every implementation (memory, SQLite, PostgreSQL) behaves the same.
 
-Each test runs once per store. Times are passed in; nothing reads a clock.
+Each test runs once per store; the PostgreSQL one gets an empty schema of its own on the session's
+throwaway server (``tests/postgres.py``). Times are passed in; nothing reads a clock.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.postgres_store import PostgresStore
 from bot.sqlite_store import SqliteStore
 from bot.store import (
     AnsweredQuestion,
     AnswerFeedback,
     Destination,
+    LeaseLostError,
     MemoryStore,
     NewSubscription,
     Store,
@@ -31,7 +34,7 @@ SLACK = Destination("slack", "C123")
 DISCORD = Destination("discord", "987654321")
 
 
-def at(minutes: int) -> dt.datetime:
+def at(minutes: float) -> dt.datetime:
     """Return the instant ``minutes`` after T0."""
     return T0 + dt.timedelta(minutes=minutes)
 
@@ -51,10 +54,16 @@ def daily(
     )
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Yield a fresh store of each kind and close it afterwards."""
-    made: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "nd.db")
+    made: Store
+    if request.param == "memory":
+        made = MemoryStore()
+    elif request.param == "sqlite":
+        made = SqliteStore(tmp_path / "nd.db")
+    else:
+        made = PostgresStore(request.getfixturevalue("postgres_url"))
     yield made
     made.close()
 
@@ -358,3 +367,97 @@ async def test_calls_from_worker_threads_are_safe(store: Store) -> None:
     await asyncio.gather(*(deliver(n) for n in range(40)))
     assert store.sent_articles(SLACK) == {f"a{n}" for n in range(40)}
     assert store.pending_deliveries() == []
+
+
+MINUTE = dt.timedelta(minutes=1)
+
+
+def test_pending_deliveries_can_be_read_per_destination(store: Store) -> None:
+    slack = store.begin_delivery(SLACK, ["a1"], at(0))
+    discord = store.begin_delivery(DISCORD, ["a2"], at(1))
+    assert [p.id for p in store.pending_deliveries(SLACK)] == [slack]
+    assert [p.id for p in store.pending_deliveries(DISCORD)] == [discord]
+    assert store.pending_deliveries(Destination("slack", "C999")) == []
+
+
+def test_a_lease_goes_to_one_owner_until_it_expires(store: Store) -> None:
+    first = store.acquire_lease(SLACK, "replica-a", at(0), MINUTE)
+    assert first is not None
+    assert (first.destination, first.owner, first.expires_at) == (SLACK, "replica-a", at(1))
+    assert store.acquire_lease(SLACK, "replica-b", at(0), MINUTE) is None
+    assert store.acquire_lease(DISCORD, "replica-b", at(0), MINUTE) is not None  # another channel
+    again = store.acquire_lease(SLACK, "replica-a", at(0.5), MINUTE)  # its own: extended
+    assert again is not None
+    assert (again.token, again.expires_at) == (first.token, at(1.5))
+    taken = store.acquire_lease(SLACK, "replica-b", at(1.5), MINUTE)  # expired: a new token
+    assert taken is not None
+    assert taken.owner == "replica-b"
+    assert taken.token > first.token
+
+
+def test_a_renewed_lease_keeps_its_token_and_a_lost_one_cannot_be_renewed(store: Store) -> None:
+    lease = store.acquire_lease(SLACK, "replica-a", at(0), MINUTE)
+    assert lease is not None
+    renewed = store.renew_lease(lease, at(0.9), MINUTE)
+    assert (renewed.token, renewed.expires_at) == (lease.token, at(1.9))
+    assert store.acquire_lease(SLACK, "replica-b", at(1.5), MINUTE) is None  # renewal held it
+    successor = store.acquire_lease(SLACK, "replica-b", at(2), MINUTE)
+    assert successor is not None
+    with pytest.raises(LeaseLostError, match=f"lease {lease.token} on slack:C123 is no longer"):
+        store.renew_lease(renewed, at(2), MINUTE)
+    with pytest.raises(ValueError, match="positive duration"):
+        store.acquire_lease(DISCORD, "replica-a", at(0), dt.timedelta(0))
+
+
+def test_a_released_lease_is_free_at_once_with_a_new_token(store: Store) -> None:
+    lease = store.acquire_lease(SLACK, "replica-a", at(0), MINUTE)
+    assert lease is not None
+    store.release_lease(lease)
+    taken = store.acquire_lease(SLACK, "replica-b", at(0), MINUTE)
+    assert taken is not None
+    assert taken.token > lease.token
+    store.release_lease(lease)  # no longer its own: releasing again changes nothing
+    assert store.acquire_lease(SLACK, "replica-a", at(0), MINUTE) is None
+
+
+def test_a_delivery_begins_only_under_the_live_current_lease(store: Store) -> None:
+    lease = store.acquire_lease(SLACK, "replica-a", at(0), MINUTE)
+    assert lease is not None
+    delivery = store.begin_delivery(SLACK, ["a1"], at(0.5), lease=lease)
+    with pytest.raises(LeaseLostError):
+        store.begin_delivery(SLACK, ["a2"], at(1), lease=lease)  # expired at at(1)
+    with pytest.raises(LeaseLostError):
+        store.begin_delivery(DISCORD, ["a2"], at(0.5), lease=lease)  # another destination's
+    successor = store.acquire_lease(SLACK, "replica-b", at(2), MINUTE)
+    assert successor is not None
+    with pytest.raises(LeaseLostError):
+        store.begin_delivery(SLACK, ["a2"], at(0.5), lease=lease)  # superseded
+    assert [p.id for p in store.pending_deliveries()] == [delivery]
+
+
+def test_a_delivery_completes_only_while_no_one_took_its_destination_over(store: Store) -> None:
+    lease = store.acquire_lease(SLACK, "replica-a", at(0), MINUTE)
+    assert lease is not None
+    slow = store.begin_delivery(SLACK, ["a1"], at(0), lease=lease)
+    store.complete_delivery(slow, at(5), lease=lease)  # past its expiry, but nobody took over
+    assert store.sent_articles(SLACK) == {"a1"}
+    lease = store.renew_lease(lease, at(5), MINUTE)
+    cut_off = store.begin_delivery(SLACK, ["a2"], at(5), lease=lease)
+    successor = store.acquire_lease(SLACK, "replica-b", at(7), MINUTE)
+    assert successor is not None
+    with pytest.raises(LeaseLostError):
+        store.complete_delivery(cut_off, at(7), lease=lease)
+    assert store.sent_articles(SLACK) == {"a1"}
+    (pending,) = store.pending_deliveries(SLACK)  # the successor's to recover
+    assert pending.id == cut_off
+    store.complete_delivery(cut_off, at(8), lease=successor)
+    assert store.sent_articles(SLACK) == {"a1", "a2"}
+
+
+async def test_two_owners_racing_for_a_lease_get_it_once(store: Store) -> None:
+    async def race(owner: str) -> bool:
+        lease = await asyncio.to_thread(store.acquire_lease, SLACK, owner, at(0), MINUTE)
+        return lease is not None
+
+    won = await asyncio.gather(*(race(f"replica-{n}") for n in range(12)))
+    assert sum(won) == 1

@@ -203,8 +203,10 @@ def test_workers_get_no_secrets(tmp_path: Path) -> None:
         slack_app_token=SecretStr("xapp-Zq2"),
         slack_signing_secret=SecretStr("Zq3"),
         discord_token=SecretStr("Zq4"),
+        database_url=SecretStr("postgresql://newsdesk:Zq5@db/newsdesk"),
     )
     cleaned = worker_settings(settings)
+    assert cleaned.database_url is None
     assert cleaned.slack_bot_token is None
     assert cleaned.slack_app_token is None
     assert cleaned.slack_signing_secret is None
