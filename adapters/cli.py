@@ -1,8 +1,8 @@
 """The ``newsdesk`` command line: the entry point that wires settings, core and adapters.
 
-Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``backup`` and
-``eval``. Replies go to standard output; progress, warnings and the one-sentence errors go to
-standard error, so ``--json`` output stays one clean object.
+Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``feeds``,
+``backup`` and ``eval``. Replies go to standard output; progress, warnings and the one-sentence
+errors go to standard error, so ``--json`` output stays one clean object.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from typing import TextIO
 
 from adapters.console.render import to_json, to_terminal
 from adapters.console.shell import run_shell
+from adapters.feeds_cli import add_feeds_parser, run_feeds
 from bot import (
     CoreWorkers,
+    FeedSource,
     Newsdesk,
     NewsdeskError,
     PlatformService,
@@ -75,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument(
         "--since", type=_date, metavar="YYYY-MM-DD", help="only articles published since then"
     )
+
+    add_feeds_parser(commands)
 
     backup = commands.add_parser(
         "backup", help="copy the store (newsdesk.db) to FILE, safely while the bot runs"
@@ -175,8 +179,8 @@ def main(
         settings = settings or load_settings()
         if args.command == "eval":
             return _eval_command(args, settings, out=stdout, err=stderr, progress=progress)
-        if args.command in ("discord", "backup", "check"):
-            return _helper(args, settings, stdout)
+        if args.command in ("discord", "backup", "check", "feeds"):
+            return _helper(args, settings, stdout, stderr)
         quiet_progress = progress if args.command == "index" or args.verbose else None
         core = build_newsdesk(
             settings, progress=quiet_progress, rebuild=args.command == "index" and args.rebuild
@@ -230,7 +234,9 @@ def _run(
                 stdin,
                 stdout,
                 color=_use_color(stdout),
-                runtime=lambda posters: Runtime(core, posters, settings),
+                runtime=lambda posters: Runtime(
+                    core, posters, settings, feeds=_feed_source(settings)
+                ),
                 history=settings.data_dir / "shell_history",
             )
         )
@@ -263,8 +269,10 @@ def _bench(which: str, options: list[str]) -> int:
     return bot(options)
 
 
-def _helper(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    """The commands that need settings but no archive: ``discord invite`` and ``backup``."""
+def _helper(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """The commands that need settings but no archive: ``discord invite``, ``backup``, ``feeds``."""
+    if args.command == "feeds":
+        return run_feeds(args, settings, out, err)
     if args.command == "backup":
         return _backup(settings, args.file, out)
     if args.command == "check":
@@ -291,6 +299,13 @@ def _discord_invite(settings: Settings, out: TextIO) -> int:
 
     out.write(invite_url(application_id(settings)) + "\n")
     return 0
+
+
+def _feed_source(settings: Settings) -> FeedSource:
+    """The feed port over HTTP (imported here: `newsdesk ask` should not load trafilatura)."""
+    from ingest import HttpFeedSource  # noqa: PLC0415
+
+    return HttpFeedSource.from_settings(settings)
 
 
 def _platforms(core: Newsdesk, settings: Settings, workers: CoreWorkers) -> list[PlatformService]:
@@ -321,7 +336,7 @@ async def _serve(
         loop.add_signal_handler(signal_number, stop.set)
     names = ", ".join(service.platform for service in services)
     stderr.write(f"newsdesk: serving {names} with digests; Ctrl-C stops.\n")
-    await serve(core, services, settings, stop, workers=workers)
+    await serve(core, services, settings, stop, workers=workers, feeds=_feed_source(settings))
     stderr.write("newsdesk: stopped.\n")
     return 0
 

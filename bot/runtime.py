@@ -1,4 +1,4 @@
-"""A running bot's background work: the digest delivery loop and the archive watcher.
+"""A running bot's background work: the digest delivery loop, the archive watcher, the feed loop.
 
 Adapters serve their platforms; :class:`Runtime` runs beside them in the same event loop until
 ``stop`` is set. One process (plus the answering workers of :mod:`bot.workers`), one delivery
@@ -16,6 +16,8 @@ from typing import Protocol
 from bot.core import Newsdesk
 from bot.delivery import Clock, DeliveryLoop, Poster, SystemClock
 from bot.errors import NewsdeskError
+from bot.feed_port import FeedSource
+from bot.ingestion import ArticleWriter, FeedLoop, feed_policy
 from bot.settings import Settings
 from bot.workers import CoreWorkers
 
@@ -40,7 +42,7 @@ class PlatformService(Protocol):
 
 
 class Runtime:
-    """The delivery loop and the archive watcher of one core, for the given posters."""
+    """The delivery loop, the archive watcher and the feed loop of one core."""
 
     def __init__(
         self,
@@ -49,8 +51,11 @@ class Runtime:
         settings: Settings,
         *,
         clock: Clock | None = None,
+        feeds: FeedSource | None = None,
     ) -> None:
         """Prepare the background work; nothing runs until :meth:`run`.
+
+        ``feeds`` (``ingest.HttpFeedSource``) fetches the feeds; without it, none are fetched.
 
         Raises:
             NewsdeskError: the core has no digest desk (and so no store) to deliver from.
@@ -59,22 +64,37 @@ class Runtime:
             raise NewsdeskError("this core has no digest store; digests cannot be delivered")
         self.core = core
         self.settings = settings
+        clock = clock or SystemClock()
         self.loop = DeliveryLoop(
             core.desk.store,
             core.desk.digests,
             posters,
-            clock or SystemClock(),
+            clock,
             post_empty=settings.digest_post_empty,
             poll_interval=settings.digest_poll_seconds,
         )
+        self.feeds = (
+            None
+            if feeds is None
+            else FeedLoop(
+                core.desk.store,
+                feeds,
+                ArticleWriter(settings.feeds_dir),
+                clock,
+                feed_policy(settings),
+            )
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver digests and watch the articles folder until ``stop`` is set."""
+        """Deliver digests, watch the articles folders and fetch feeds until ``stop`` is set."""
         logger.info("digest delivery and archive watch started")
-        await asyncio.gather(
+        jobs = [
             self.loop.run(stop),
             self.core.archive.watch(stop, interval=self.settings.archive_scan_seconds),
-        )
+        ]
+        if self.feeds is not None:
+            jobs.append(self.feeds.run(stop))
+        await asyncio.gather(*jobs)
         logger.info("digest delivery and archive watch stopped")
 
 
@@ -86,6 +106,7 @@ async def serve(
     *,
     clock: Clock | None = None,
     workers: CoreWorkers | None = None,
+    feeds: FeedSource | None = None,
 ) -> None:
     """Run every platform service and the one runtime until ``stop`` is set or one fails.
 
@@ -93,7 +114,8 @@ async def serve(
     services have finished their answers. A failing service stops the others and its error
     propagates; nothing is left running.
     """
-    runtime = Runtime(core, {s.platform: s.poster for s in services}, settings, clock=clock)
+    posters = {s.platform: s.poster for s in services}
+    runtime = Runtime(core, posters, settings, clock=clock, feeds=feeds)
     workers = workers or CoreWorkers(core)
     await workers.start()  # the first question should not wait for loading
     gc.freeze()  # what is loaded now lives until exit: spare it the full collections' pauses

@@ -32,6 +32,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.sqlite_feeds import SqliteFeeds, migrate_feeds
 from bot.store import (
     DeliveryState,
     Destination,
@@ -86,7 +87,16 @@ def _v2_votes(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_digests, _v2_votes)
+def _v3_feeds(db: sqlite3.Connection) -> None:
+    """Feeds and the articles they added (issue 13): see :mod:`bot.sqlite_feeds`."""
+    migrate_feeds(db)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_digests,
+    _v2_votes,
+    _v3_feeds,
+)
 """Schema migrations in order; ``user_version`` is how many have run. Only ever append."""
 
 _SUBSCRIPTION = (
@@ -218,7 +228,7 @@ def _open(path: Path) -> sqlite3.Connection:
         raise
 
 
-class SqliteStore:
+class SqliteStore(SqliteFeeds):
     """The store in one SQLite file; safe to share between threads and processes."""
 
     def __init__(self, path: Path) -> None:

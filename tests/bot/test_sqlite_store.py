@@ -83,9 +83,10 @@ def store(path: Path) -> Iterator[SqliteStore]:
 def test_a_new_database_is_in_wal_mode_at_the_latest_schema(store: SqliteStore, path: Path) -> None:
     assert path.is_file()  # its folder was created
     assert pragma(path, "journal_mode") == "wal"
-    assert pragma(path, "user_version") == len(MIGRATIONS) == 2
+    assert pragma(path, "user_version") == len(MIGRATIONS) == 3
     assert pragma(path, "application_id") == APPLICATION_ID
     expected = {"subscriptions", "deliveries", "delivery_articles", "sent_articles", "votes"}
+    expected |= {"feeds", "feed_items"}
     assert expected <= tables(path)
 
 
@@ -109,7 +110,7 @@ def test_a_version_1_database_is_migrated_and_keeps_its_data(path: Path) -> None
         assert store.begin_delivery(SLACK, ["a2"], T0) == 2  # the v1 ids carry on
     finally:
         store.close()
-    assert pragma(path, "user_version") == 2
+    assert pragma(path, "user_version") == len(MIGRATIONS)
 
 
 def test_a_failed_migration_leaves_the_database_at_its_old_version(
@@ -126,7 +127,7 @@ def test_a_failed_migration_leaves_the_database_at_its_old_version(
         StoreError, match=f"cannot open the database {re.escape(str(path))}: .*no_such_table"
     ):
         SqliteStore(path)
-    assert pragma(path, "user_version") == 2
+    assert pragma(path, "user_version") == len(MIGRATIONS)
     assert "half_done" not in tables(path)
 
 
@@ -134,7 +135,8 @@ def test_a_database_from_a_newer_newsdesk_is_refused(store: SqliteStore, path: P
     store.close()
     with closing(sqlite3.connect(path)) as db:
         db.execute("PRAGMA user_version = 7")
-    message = f"database {path} was written by a newer Newsdesk (schema 7, this one knows 2)"
+    known = len(MIGRATIONS)
+    message = f"database {path} was written by a newer Newsdesk (schema 7, this one knows {known})"
     with pytest.raises(StoreError, match=f"^{re.escape(message)}"):
         SqliteStore(path)
 
