@@ -69,7 +69,9 @@ def measure(count: int) -> None:
         print(f"  passages: {len(knowledge.passages)}", flush=True)
         archive = Archive(knowledge, folder=articles, reopen=reopen, also=(feeds,))
         timed("reopen, nothing changed (index reused from disk)", reopen)
-        ArticleWriter(feeds).write(
+        timed("one scan of the folders, nothing changed (the watcher, every 5 s)", archive.changed)
+        writer = ArticleWriter(feeds)
+        writer.write(
             "feed-0123456789abcdef",
             title="Ein neuer Artikel aus dem Feed",
             text="Nvidia stellt neue KI-Chips vor.\n\nSie sollen im Frühjahr kommen.",
@@ -78,7 +80,12 @@ def measure(count: int) -> None:
             language="de",
             url="https://techblog.example/a/1",
         )
-        timed("watcher sees the file: Archive.reload_if_changed()", archive.reload_if_changed)
+        writer.publish()
+        replaced = timed(
+            "watcher sees the file: Archive.reload_if_changed()", archive.reload_if_changed
+        )
+        assert replaced, "the archive did not notice the new article"
+        assert len(archive.current.articles) == count + 1
         print("  of which, measured alone:", flush=True)
         loaded = timed(
             "    load_articles (read and parse every file)",
