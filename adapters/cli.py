@@ -1,6 +1,6 @@
 """The ``newsdesk`` command line: the entry point that wires settings, core and adapters.
 
-Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``feedback``,
+Commands: ``ask``, ``shell``, ``run``, ``sources``, ``index``, ``digest``, ``feedback``, ``feeds``,
 ``backup`` and ``eval``. Replies go to standard output; progress, warnings and the one-sentence
 errors go to standard error, so ``--json`` output stays one clean object.
 """
@@ -23,9 +23,11 @@ from typing import TextIO
 
 from adapters.console.render import to_json, to_terminal
 from adapters.console.shell import run_shell
+from adapters.feeds_cli import add_feeds_parser, run_feeds
 from adapters.ops import OpsServer
 from bot import (
     CoreWorkers,
+    FeedSource,
     JsonFormatter,
     Metrics,
     Newsdesk,
@@ -89,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "feedback", help="votes per question and the worst-rated answers, from the store"
     )
+    add_feeds_parser(commands)
+
     backup = commands.add_parser(
         "backup", help="copy the store (newsdesk.db) to FILE, safely while the bot runs"
     )
@@ -191,8 +195,8 @@ def main(
         settings = settings or load_settings()
         if args.command == "eval":
             return _eval_command(args, settings, out=stdout, err=stderr, progress=progress)
-        if args.command in ("discord", "backup", "check"):
-            return _helper(args, settings, stdout)
+        if args.command in ("discord", "backup", "check", "feeds"):
+            return _helper(args, settings, stdout, stderr)
         quiet_progress = progress if args.command == "index" or args.verbose else None
         core = build_newsdesk(
             settings, progress=quiet_progress, rebuild=args.command == "index" and args.rebuild
@@ -247,7 +251,9 @@ def _run(
                 stdin,
                 stdout,
                 color=_use_color(stdout),
-                runtime=lambda posters: Runtime(core, posters, settings),
+                runtime=lambda posters: Runtime(
+                    core, posters, settings, feeds=_feed_source(settings)
+                ),
                 history=settings.data_dir / "shell_history",
             )
         )
@@ -282,8 +288,10 @@ def _bench(which: str, options: list[str]) -> int:
     return bot(options)
 
 
-def _helper(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    """The commands that need settings but no archive: ``discord invite`` and ``backup``."""
+def _helper(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """The commands that need settings but no archive: ``discord invite``, ``backup``, ``feeds``."""
+    if args.command == "feeds":
+        return run_feeds(args, settings, out, err)
     if args.command == "backup":
         return _backup(settings, args.file, out)
     if args.command == "check":
@@ -310,6 +318,13 @@ def _discord_invite(settings: Settings, out: TextIO) -> int:
 
     out.write(invite_url(application_id(settings)) + "\n")
     return 0
+
+
+def _feed_source(settings: Settings) -> FeedSource:
+    """The feed port over HTTP (imported here: `newsdesk ask` should not load trafilatura)."""
+    from ingest import HttpFeedSource  # noqa: PLC0415
+
+    return HttpFeedSource.from_settings(settings)
 
 
 def _platforms(core: Newsdesk, settings: Settings, workers: CoreWorkers) -> list[PlatformService]:
@@ -347,7 +362,9 @@ async def _serve(
         beside.append(ops.run)
         names += f"; health and metrics on {settings.metrics_host}:{settings.metrics_port}"
     stderr.write(f"newsdesk: serving {names} with digests; Ctrl-C stops.\n")
-    await serve(core, services, settings, stop, workers=workers, beside=beside)
+    await serve(
+        core, services, settings, stop, workers=workers, beside=beside, feeds=_feed_source(settings)
+    )
     stderr.write("newsdesk: stopped.\n")
     return 0
 

@@ -9,7 +9,10 @@ from bot.core import CONSOLE, Newsdesk
 from bot.delivery import Clock, Poster, PostError, SystemClock
 from bot.digest import digest_reply
 from bot.errors import ArchiveError, EvalFileError, NewsdeskError, SettingsError
+from bot.feed_port import ArticlePage, FeedEntry, FeedFetch, FeedProblem, FeedSource
+from bot.feeds import FeedDesk
 from bot.fitting import cut_at_sentence, fit_spans
+from bot.ingestion import ArticleWriter, FeedLoop, FetchOutcome, feed_policy
 from bot.logs import JsonFormatter
 from bot.metrics import Metrics, Readiness, readiness
 from bot.phrases import ENGLISH, GERMAN, Phrasebook, phrasebook
@@ -31,7 +34,9 @@ from bot.store import Destination, Store, StoreError
 from bot.subscriptions import RequestContext
 from bot.wiring import (
     CheckResult,
+    FeedTools,
     backup_store,
+    build_feeds,
     build_newsdesk,
     check_installation,
     evaluate_answer_file,
@@ -48,6 +53,8 @@ __all__ = [
     "AnswerReport",
     "AnswerSetError",
     "ArchiveError",
+    "ArticlePage",
+    "ArticleWriter",
     "CheckResult",
     "Clock",
     "CoreWorkers",
@@ -55,6 +62,14 @@ __all__ = [
     "Digest",
     "DigestItem",
     "EvalFileError",
+    "FeedDesk",
+    "FeedEntry",
+    "FeedFetch",
+    "FeedLoop",
+    "FeedProblem",
+    "FeedSource",
+    "FeedTools",
+    "FetchOutcome",
     "JsonFormatter",
     "LookupUnavailable",
     "Metrics",
@@ -79,6 +94,7 @@ __all__ = [
     "StoreError",
     "SystemClock",
     "backup_store",
+    "build_feeds",
     "build_newsdesk",
     "check_installation",
     "cut_at_sentence",
@@ -87,6 +103,7 @@ __all__ = [
     "evaluate_answer_file",
     "evaluate_answers",
     "evaluate_retrieval",
+    "feed_policy",
     "fit_spans",
     "link_target",
     "load_answer_set",

@@ -1,10 +1,11 @@
 """The live archive: the current knowledge base, refreshed in the background.
 
-New articles appear without a restart. :meth:`Archive.watch` scans the articles folder every few
-seconds (names, sizes and modification times of its ``.txt``/``.md`` files: a cheap ``stat`` per
-file, no reading, and only the files the loader would read: see :func:`knowledge.scan_folder`);
-when that fingerprint changes it reopens the knowledge base in a worker thread (the saved index
-is reused if nothing that matters changed) and swaps it in. Questions keep being answered from
+New articles appear without a restart. :meth:`Archive.watch` scans the articles folder (and the
+feeds folder beside it, given as ``also``) every few seconds (names, sizes and modification
+times of its ``.txt``/``.md`` files: a cheap ``stat`` per file, no reading, and only the files
+the loader would read: see :func:`knowledge.scan_folder`); when that fingerprint changes it
+reopens the knowledge base in a worker thread (the saved index is reused if nothing that
+matters changed) and swaps it in. Questions keep being answered from
 the previous knowledge base meanwhile: readers take ``archive.current`` once per request, and
 the swap is a single attribute assignment. A failed refresh is logged and the old knowledge base
 stays. Each swap bumps :attr:`Archive.generation`, which tells the answering worker processes
@@ -17,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from knowledge import KnowledgeBase, scan_folder
@@ -51,13 +52,23 @@ class Archive:
         *,
         folder: Path | None = None,
         reopen: Callable[[], KnowledgeBase] | None = None,
+        also: Sequence[Path] = (),
     ) -> None:
-        """Start from ``current``; without ``folder`` and ``reopen`` the archive never changes."""
+        """Start from ``current``; without ``folder`` and ``reopen`` the archive never changes.
+
+        ``also`` are more folders watched the same way (the feeds folder).
+        """
         self._current = current
         self._folder = folder
+        self._also = tuple(also)
         self._reopen = reopen
-        self._seen = folder_fingerprint(folder) if folder is not None else ()
+        self._seen = self._fingerprint()
         self._generation = 0
+
+    def _fingerprint(self) -> tuple[Fingerprint, ...]:
+        if self._folder is None:
+            return ()
+        return tuple(folder_fingerprint(f) for f in (self._folder, *self._also))
 
     @property
     def current(self) -> KnowledgeBase:
@@ -66,7 +77,7 @@ class Archive:
 
     def changed(self) -> bool:
         """Tell whether the folder differs from what the current knowledge base reflects."""
-        return self._folder is not None and folder_fingerprint(self._folder) != self._seen
+        return self._folder is not None and self._fingerprint() != self._seen
 
     @property
     def generation(self) -> int:
@@ -81,7 +92,7 @@ class Archive:
         """
         if self._folder is None or self._reopen is None:
             return False
-        fingerprint = folder_fingerprint(self._folder)
+        fingerprint = self._fingerprint()
         if fingerprint == self._seen:
             return False
         started = time.perf_counter()

@@ -9,6 +9,13 @@ command. Digest subcommands::
     digest unsubscribe [<number> | all]
     digest list
     digest help
+
+Feed subcommands (issue 13)::
+
+    feed add <url> [every 30m]
+    feed list
+    feed remove <number>
+    feed help
 """
 
 from __future__ import annotations
@@ -25,10 +32,15 @@ __all__ = [
     "DigestNow",
     "DigestSubscribe",
     "DigestUnsubscribe",
+    "FeedAdd",
+    "FeedHelp",
+    "FeedList",
+    "FeedRemove",
     "Help",
     "ListSources",
     "parse_command",
     "parse_digest",
+    "parse_feed",
 ]
 
 
@@ -83,6 +95,34 @@ class DigestHelp:
     unknown: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class FeedAdd:
+    """Add a feed: ``url`` as typed, ``interval`` the ``every 30m`` part (None: the default)."""
+
+    url: str
+    interval: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedList:
+    """List the feeds: last fetch, last error, article count."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRemove:
+    """Remove feed number ``which`` of ``feed list`` (None: the only one; False: not a number)."""
+
+    which: int | None = None
+    typed: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHelp:
+    """Explain the feed commands (also for an unknown subcommand, named in ``unknown``)."""
+
+    unknown: str | None = None
+
+
 Command = (
     Ask
     | Help
@@ -92,6 +132,10 @@ Command = (
     | DigestUnsubscribe
     | DigestList
     | DigestHelp
+    | FeedAdd
+    | FeedList
+    | FeedRemove
+    | FeedHelp
 )
 
 _HELP = frozenset({"help", "hilfe", "?", "-h", "--help"})
@@ -103,6 +147,10 @@ _SUBSCRIBE = frozenset({"subscribe", "abonnieren", "abo"})
 _UNSUBSCRIBE = frozenset({"unsubscribe", "abbestellen", "kündigen", "kuendigen", "stop"})
 _LIST = frozenset({"list", "liste", "status"})
 _ALL = frozenset({"all", "alle", "alles"})
+_FEED = frozenset({"feed", "feeds"})
+_ADD = frozenset({"add", "hinzufügen", "hinzufuegen", "neu"})
+_REMOVE = frozenset({"remove", "delete", "entfernen", "löschen", "loeschen"})
+_EVERY = re.compile(r"(?i)\s+((?:every|alle)\s+.*)$")
 _ABOUT = re.compile(r"(?i)\s+(?:about|über|ueber|zum thema|zu)\s+")
 
 
@@ -134,6 +182,30 @@ def parse_digest(rest: str) -> Command:
     return DigestHelp(unknown=rest.strip())
 
 
+def parse_feed(rest: str) -> Command:  # noqa: PLR0911 -- one return per subcommand
+    """Parse what follows the word ``feed``."""
+    head, _, tail = rest.strip().partition(" ")
+    word, tail = head.lower(), tail.strip()
+    if word in _ADD:
+        if not tail:
+            return FeedHelp(unknown=rest.strip())
+        url, *interval = _EVERY.split(tail, maxsplit=1)
+        url = url.strip()
+        if url.startswith("<") and url.endswith(">"):  # Slack sends links as <url> or <url|text>
+            url = url[1:-1].partition("|")[0]
+        return FeedAdd(url, interval[0].strip() if interval else None)
+    if word in _LIST and not tail:
+        return FeedList()
+    if word in _REMOVE:
+        number = tail.lstrip("#")
+        if not number:
+            return FeedRemove()
+        return FeedRemove(int(number) if number.isdigit() else None, typed=tail)
+    if not word or word in _HELP:
+        return FeedHelp()
+    return FeedHelp(unknown=rest.strip())
+
+
 def parse_command(text: str) -> Command:
     """Map what a person typed to a command; unknown words are a question.
 
@@ -156,4 +228,6 @@ def parse_command(text: str) -> Command:
         return Ask(rest.strip())
     if keyword in _DIGEST:
         return parse_digest(rest)
+    if keyword in _FEED:
+        return parse_feed(rest)
     return Ask(stripped)

@@ -22,6 +22,10 @@ from bot.commands import (
     DigestNow,
     DigestSubscribe,
     DigestUnsubscribe,
+    FeedAdd,
+    FeedHelp,
+    FeedList,
+    FeedRemove,
     Help,
     ListSources,
     parse_command,
@@ -29,6 +33,7 @@ from bot.commands import (
 from bot.conversation import TURNS, conversation_key, follow_up_text, is_follow_up, turn_of
 from bot.courtesy import Courtesy, courtesy_of
 from bot.feedback import feedback_report
+from bot.feeds import FeedDesk
 from bot.phrases import Phrasebook, phrasebook
 from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
@@ -58,12 +63,14 @@ class Newsdesk:
         conversation_minutes: int = 120,
         policy: AnswerPolicy | None = None,
         desk: DigestDesk | None = None,
+        feeds: FeedDesk | None = None,
     ) -> None:
         """Wire the core; ``bot.wiring.build_newsdesk`` does this from settings."""
         self.conversation_minutes = conversation_minutes
         self.archive = knowledge if isinstance(knowledge, Archive) else Archive(knowledge)
         self.phrases = phrases
         self.desk = desk
+        self.feeds = feeds
         self.articles_dir = articles_dir
         self.max_question_chars = max_question_chars
         self.policy = policy or AnswerPolicy()
@@ -89,7 +96,7 @@ class Newsdesk:
             logger.exception("could not answer a message of %d characters", len(text))
             return _problem(self.phrases.internal_error)
 
-    def _dispatch(self, text: str, context: RequestContext | None) -> Reply:
+    def _dispatch(self, text: str, context: RequestContext | None) -> Reply:  # noqa: PLR0911
         match parse_command(text):
             case Help():
                 return self.help(context.destination.platform if context else None)
@@ -108,6 +115,16 @@ class Newsdesk:
                     return _problem(self.phrases.digests_unavailable)
                 try:
                     return self.desk.handle(command, context or CONSOLE)
+                except StoreError as error:
+                    return self._store_failed(error)
+            case FeedAdd() | FeedList() | FeedRemove() | FeedHelp() as command:
+                if self.feeds is None:
+                    return _problem(self.phrases.digests_unavailable)
+                where = context or CONSOLE
+                try:
+                    return self.feeds.handle(
+                        command, may_manage=where.may_manage, added_by=where.destination
+                    )
                 except StoreError as error:
                     return self._store_failed(error)
             case unknown:

@@ -6,6 +6,8 @@ and serially within one, and records each run. The clock and the posters are inj
 
 - **Catch-up.** A subscription's next run is computed from *now*, so after downtime it posts one
   digest of everything it missed, not one per missed slot.
+- **A feed's backlog.** Articles a feed's first fetch recorded as quiet
+  (:meth:`bot.store.Store.quiet_articles`, see :mod:`bot.ingestion`) are never offered.
 - **Nothing new.** No post, unless ``post_empty``: then the poster gets the empty digest and
   renders the "nothing new" line (no delivery is recorded; there is nothing to deliver).
 - **Failures.** A :class:`PostError` with ``permanent=True`` (channel gone, no permission) is not
@@ -352,8 +354,9 @@ class DeliveryLoop:
         destination = subscription.destination
         sent = await asyncio.to_thread(self.store.sent_articles, destination)
         first_run = not sent  # nothing was ever delivered here (not: never ran)
+        quiet = await asyncio.to_thread(self.store.quiet_articles)  # a feed's first-fetch backlog
         digest = await asyncio.to_thread(  # CPU work (topic ranking): off the chat event loop
-            self.source.compose_for, subscription.topic, sent, first_run=first_run
+            self.source.compose_for, subscription.topic, sent | quiet, first_run=first_run
         )
         articles = digest.article_ids
         if digest.empty:

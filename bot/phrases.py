@@ -14,9 +14,47 @@ from bot.replies import Paragraph, Source
 from bot.settings import Language
 from bot.syntax import CommandExample, Option, compose
 
-__all__ = ["ENGLISH", "GERMAN", "Phrasebook", "phrasebook"]
+__all__ = ["ENGLISH", "GERMAN", "FeedPhrases", "Phrasebook", "phrasebook"]
 
 EXAMPLE_QUESTION = "Wie viel bot Musk für OpenAI?"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPhrases:
+    """The sentences of the feed commands (``feed add|list|remove|help``)."""
+
+    help: tuple[str, ...]
+    unknown: str
+    added: str
+    exists: str
+    bad_url: str
+    bad_interval: str
+    removed: str
+    remove_which: str
+    not_a_number: str
+    none: str
+    no_such: str
+    heading: str
+    line: str
+    not_fetched: str
+    healthy: str
+    not_allowed: str
+    problems: dict[str, str]
+    units: dict[str, tuple[str, str]]  # "m", "h", "d": (singular, plural)
+
+    def duration(self, minutes: int) -> str:
+        """A feed interval as words: ``30 Minuten``, ``2 hours``, ``1 Tag``."""
+        for unit, size in (("d", 1440), ("h", 60), ("m", 1)):
+            if minutes % size == 0:
+                count = minutes // size
+                return f"{count} {self.units[unit][0 if count == 1 else 1]}"
+        raise AssertionError("unreachable: every minute count divides by 1")  # pragma: no cover
+
+    def problem(self, code: str) -> str:
+        """The sentence of a stored feed problem (``"not_found:404"``)."""
+        kind, _, detail = code.partition(":")
+        template = self.problems.get(kind, self.problems["internal"])
+        return template.format(detail=detail or "?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +124,8 @@ class Phrasebook:
     def say(self, template: str, platform: str | None, **values: object) -> Paragraph:
         """A paragraph of ``template``, its commands shown as typed on ``platform``."""
         return compose(template, platform, self.commands, **values)
+
+    feed: FeedPhrases
 
     def date(self, value: dt.date) -> str:
         """Format a publication date."""
@@ -175,6 +215,7 @@ GERMAN = Phrasebook(
         "ask <Frage>: dasselbe, ausdrücklich",
         "sources: die Artikel, die ich kenne",
         "digest help: Digests neuer Artikel, auch regelmäßig",
+        "feed add <URL> [every 30m], feed list, feed remove <Nummer>: Feeds, die das Archiv füllen",
         "help: diese Hilfe",
     ),
     help_lines_slack=(
@@ -183,6 +224,8 @@ GERMAN = Phrasebook(
         "Erwähnung",
         "/ask sources: die Artikel, die ich kenne",
         "/digest help: Digests neuer Artikel, auch regelmäßig",
+        "/feed add <URL> [every 30m], /feed list, /feed remove <Nummer>: Feeds, die das Archiv "
+        "füllen",
         "/ask help: diese Hilfe",
     ),
     help_lines_discord=(
@@ -192,6 +235,8 @@ GERMAN = Phrasebook(
         "/sources: die Artikel, die ich kenne",
         "/digest now, /digest subscribe, /digest list, /digest unsubscribe: Digests neuer "
         "Artikel, auch regelmäßig",
+        "/feed add url: <URL> [every: 30m], /feed list, /feed remove number: <Nummer>: Feeds, "
+        "die das Archiv füllen",
         "/help: diese Hilfe",
     ),
     sources_intro="Ich kenne {count} Artikel:",
@@ -272,6 +317,72 @@ GERMAN = Phrasebook(
     posted_by="{user} fragte: {question}",
     moment_format="{weekday} %d.%m.%Y %H:%M",
     commands=_commands("werktags 09:30", "Zeitplan", "Zeitzone", "Thema"),
+    feed=FeedPhrases(
+        help=(
+            "Feeds füllen das Archiv: neue Artikel aus RSS- und Atom-Feeds, mit dem ganzen Text:",
+            "feed add <URL> [every 30m]: einen Feed abonnieren, z. B. "
+            "feed add https://www.heise.de/rss/heise-atom.xml every 30m (Standard: {default})",
+            "feed list: die Feeds, nummeriert, mit letztem Abruf, Fehler und Artikelzahl",
+            "feed remove <Nummer>: einen Feed beenden (seine Artikel bleiben im Archiv)",
+        ),
+        unknown="„feed {word}“ kenne ich nicht.",
+        added=(
+            "Feed {number} hinzugefügt: {url}, abgerufen alle {interval}. Der erste Abruf folgt "
+            "gleich; feed list zeigt, wie er lief."
+        ),
+        exists="Diesen Feed gibt es schon: Nummer {number} in feed list.",
+        bad_url=(
+            "„{url}“ ist keine Feed-Adresse, die ich abrufen kann: sie muss mit http:// oder "
+            "https:// beginnen und einen Rechner nennen, zum Beispiel "
+            "feed add https://www.heise.de/rss/heise-atom.xml"
+        ),
+        bad_interval=(
+            "Das Intervall „{value}“ verstehe ich nicht: schreib every und eine Dauer zwischen "
+            "5 Minuten und 7 Tagen, etwa every 30m, every 2h oder every 1d."
+        ),
+        removed="Feed beendet: {url} (seine {count} Artikel bleiben im Archiv).",
+        remove_which=(
+            "Es gibt {count} Feeds. Welcher soll enden? Schreib feed remove 1 (die Nummer aus "
+            "feed list)."
+        ),
+        not_a_number=(
+            "„{value}“ ist keine Nummer. Schreib feed remove und die Nummer aus feed list, "
+            "etwa feed remove 1."
+        ),
+        none=("Noch kein Feed. Einen hinzufügen: feed add https://www.heise.de/rss/heise-atom.xml"),
+        no_such="Einen Feed Nummer {number} gibt es nicht. feed list zeigt die Feeds mit Nummern.",
+        heading="Feeds:",
+        line=(
+            "{number}. {name}: alle {interval}; zuletzt abgerufen {last}; {count} Artikel; {status}"
+        ),
+        not_fetched="noch nicht",
+        healthy="in Ordnung",
+        not_allowed=(
+            "Feeds darfst du nicht ändern; frag jemanden, der den Kanal verwaltet. feed list "
+            "geht für alle."
+        ),
+        problems={
+            "bad_url": "Fehler: die Adresse ist keine http(s)-Adresse",
+            "blocked": (
+                "Fehler: die Adresse führt ins lokale oder private Netz ({detail}), das rufe ich "
+                "nicht ab (NEWSDESK_FEEDS_ALLOW_PRIVATE erlaubt es)"
+            ),
+            "not_found": "Fehler: die Seite gibt es nicht (HTTP {detail}); prüf die Adresse",
+            "http_error": "Fehler: der Server antwortet mit HTTP {detail}; ich versuche es wieder",
+            "rate_limited": (
+                "Fehler: der Server bittet um Pause (Retry-After {detail} s); ich warte so lange"
+            ),
+            "timeout": "Fehler: der Server antwortet nicht rechtzeitig; ich versuche es wieder",
+            "tls": "Fehler: die TLS-Verbindung ist gescheitert (Zertifikat ungültig?)",
+            "connection": "Fehler: keine Verbindung zum Server (Name unbekannt oder abgelehnt)",
+            "too_large": "Fehler: die Antwort ist größer als {detail} Bytes",
+            "too_many_redirects": "Fehler: mehr als {detail} Weiterleitungen",
+            "not_utf8": "Fehler: der Feed ist nicht gültiges UTF-8",
+            "not_a_feed": "Fehler: unter der Adresse steht kein RSS- oder Atom-Feed",
+            "internal": "Fehler: beim Abruf ist bei mir etwas schiefgegangen (siehe Log)",
+        },
+        units={"m": ("Minute", "Minuten"), "h": ("Stunde", "Stunden"), "d": ("Tag", "Tage")},
+    ),
 )
 
 ENGLISH = Phrasebook(
@@ -313,6 +424,7 @@ ENGLISH = Phrasebook(
         "ask <question>: the same, explicitly",
         "sources: the articles I know",
         "digest help: digests of new articles, also on a schedule",
+        "feed add <url> [every 30m], feed list, feed remove <number>: feeds that fill the archive",
         "help: this help",
     ),
     help_lines_slack=(
@@ -321,6 +433,8 @@ ENGLISH = Phrasebook(
         "mention too",
         "/ask sources: the articles I know",
         "/digest help: digests of new articles, also on a schedule",
+        "/feed add <url> [every 30m], /feed list, /feed remove <number>: feeds that fill the "
+        "archive",
         "/ask help: this help",
     ),
     help_lines_discord=(
@@ -330,6 +444,8 @@ ENGLISH = Phrasebook(
         "/sources: the articles I know",
         "/digest now, /digest subscribe, /digest list, /digest unsubscribe: digests of new "
         "articles, also on a schedule",
+        "/feed add url: <url> [every: 30m], /feed list, /feed remove number: <number>: feeds "
+        "that fill the archive",
         "/help: this help",
     ),
     sources_intro="I know {count} articles:",
@@ -410,6 +526,69 @@ ENGLISH = Phrasebook(
     posted_by="{user} asked: {question}",
     moment_format="{weekday} %Y-%m-%d %H:%M",
     commands=_commands("weekdays 09:30", "schedule", "timezone", "topic"),
+    feed=FeedPhrases(
+        help=(
+            "Feeds fill the archive: new articles from RSS and Atom feeds, with their full text:",
+            "feed add <url> [every 30m]: follow a feed, e.g. "
+            "feed add https://www.heise.de/rss/heise-atom.xml every 30m (default: {default})",
+            "feed list: the feeds, numbered, with last fetch, error and article count",
+            "feed remove <number>: stop a feed (its articles stay in the archive)",
+        ),
+        unknown="I don't know “feed {word}”.",
+        added=(
+            "Feed {number} added: {url}, fetched every {interval}. The first fetch follows "
+            "shortly; feed list shows how it went."
+        ),
+        exists="That feed is there already: number {number} in feed list.",
+        bad_url=(
+            "“{url}” is not a feed address I can fetch: it must start with http:// or https:// "
+            "and name a host, for example feed add https://www.heise.de/rss/heise-atom.xml"
+        ),
+        bad_interval=(
+            "I don't understand the interval “{value}”: write every and a duration between "
+            "5 minutes and 7 days, such as every 30m, every 2h or every 1d."
+        ),
+        removed="Feed stopped: {url} (its {count} articles stay in the archive).",
+        remove_which=(
+            "There are {count} feeds. Which one should stop? Write feed remove 1 (the number "
+            "from feed list)."
+        ),
+        not_a_number=(
+            "“{value}” is not a number. Write feed remove and the number from feed list, "
+            "e.g. feed remove 1."
+        ),
+        none="No feeds yet. Add one: feed add https://www.heise.de/rss/heise-atom.xml",
+        no_such="There is no feed number {number}. feed list shows the feeds with their numbers.",
+        heading="Feeds:",
+        line="{number}. {name}: every {interval}; last fetched {last}; {count} articles; {status}",
+        not_fetched="not yet",
+        healthy="healthy",
+        not_allowed=(
+            "You may not change the feeds; ask someone who manages the channel. feed list works "
+            "for everyone."
+        ),
+        problems={
+            "bad_url": "error: the address is not an http(s) address",
+            "blocked": (
+                "error: the address leads to a local or private network ({detail}), which I do "
+                "not fetch (NEWSDESK_FEEDS_ALLOW_PRIVATE allows it)"
+            ),
+            "not_found": "error: the page does not exist (HTTP {detail}); check the address",
+            "http_error": "error: the server answers HTTP {detail}; I will try again",
+            "rate_limited": (
+                "error: the server asks for a pause (Retry-After {detail} s); I wait that long"
+            ),
+            "timeout": "error: the server did not answer in time; I will try again",
+            "tls": "error: the TLS connection failed (an invalid certificate?)",
+            "connection": "error: no connection to the server (unknown name or refused)",
+            "too_large": "error: the response is larger than {detail} bytes",
+            "too_many_redirects": "error: more than {detail} redirects",
+            "not_utf8": "error: the feed is not valid UTF-8",
+            "not_a_feed": "error: there is no RSS or Atom feed at that address",
+            "internal": "error: something went wrong on my side while fetching (see the log)",
+        },
+        units={"m": ("minute", "minutes"), "h": ("hour", "hours"), "d": ("day", "days")},
+    ),
 )
 
 

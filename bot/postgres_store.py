@@ -30,6 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import psycopg_pool
 
+from bot.postgres_feeds import PostgresFeeds, migrate_feeds
 from bot.store import (
     RELEASED,
     AnsweredQuestion,
@@ -137,6 +138,11 @@ def _v4_conversations(db: Connection) -> None:
         db.execute(statement)
 
 
+def _v6_feeds(db: Connection) -> None:
+    """Feeds and the articles they added (issue 13): see :mod:`bot.postgres_feeds`."""
+    migrate_feeds(db)
+
+
 def _v5_leases(db: Connection) -> None:
     """Per-destination delivery leases with their fencing tokens (several replicas)."""
     db.execute(
@@ -153,6 +159,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v3_answers,
     _v4_conversations,
     _v5_leases,
+    _v6_feeds,
 )
 """Schema migrations in order, step for step as SQLite's (:data:`bot.sqlite_store.MIGRATIONS`);
 ``newsdesk_schema.version`` is how many have run. Only append."""
@@ -218,7 +225,7 @@ def _holds(db: Connection, lease: Lease, destination: Destination, at: dt.dateti
     return at is None or row[1] > at
 
 
-class PostgresStore:
+class PostgresStore(PostgresFeeds):
     """The store in a PostgreSQL database, shared by any number of replicas."""
 
     def __init__(self, url: str, *, pool_size: int = 4, timeout: float = 10.0) -> None:

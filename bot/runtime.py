@@ -1,4 +1,4 @@
-"""A running bot's background work: the digest delivery loop and the archive watcher.
+"""A running bot's background work: the digest delivery loop, the archive watcher, the feed loop.
 
 Adapters serve their platforms; :class:`Runtime` runs beside them in the same event loop until
 ``stop`` is set. One process (plus the answering workers of :mod:`bot.workers`), one delivery
@@ -16,6 +16,8 @@ from typing import Protocol
 from bot.core import Newsdesk
 from bot.delivery import Clock, DeliveryEvents, DeliveryLoop, Poster, SystemClock
 from bot.errors import NewsdeskError
+from bot.feed_port import FeedSource
+from bot.ingestion import ArticleWriter, FeedLoop, feed_policy
 from bot.settings import Settings
 from bot.workers import CoreWorkers
 
@@ -40,7 +42,7 @@ class PlatformService(Protocol):
 
 
 class Runtime:
-    """The delivery loop and the archive watcher of one core, for the given posters."""
+    """The delivery loop, the archive watcher and the feed loop of one core."""
 
     def __init__(
         self,
@@ -50,8 +52,11 @@ class Runtime:
         *,
         clock: Clock | None = None,
         events: DeliveryEvents | None = None,
+        feeds: FeedSource | None = None,
     ) -> None:
         """Prepare the background work; nothing runs until :meth:`run`.
+
+        ``feeds`` (``ingest.HttpFeedSource``) fetches the feeds; without it, none are fetched.
 
         Raises:
             NewsdeskError: the core has no digest desk (and so no store) to deliver from.
@@ -60,24 +65,39 @@ class Runtime:
             raise NewsdeskError("this core has no digest store; digests cannot be delivered")
         self.core = core
         self.settings = settings
+        clock = clock or SystemClock()
         self.loop = DeliveryLoop(
             core.desk.store,
             core.desk.digests,
             posters,
-            clock or SystemClock(),
+            clock,
             post_empty=settings.digest_post_empty,
             poll_interval=settings.digest_poll_seconds,
             lease_seconds=settings.digest_lease_seconds,
             events=events,
         )
+        self.feeds = (
+            None
+            if feeds is None
+            else FeedLoop(
+                core.desk.store,
+                feeds,
+                ArticleWriter(settings.feeds_dir),
+                clock,
+                feed_policy(settings),
+            )
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver digests and watch the articles folder until ``stop`` is set."""
+        """Deliver digests, watch the articles folders and fetch feeds until ``stop`` is set."""
         logger.info("digest delivery and archive watch started")
-        await asyncio.gather(
+        jobs = [
             self.loop.run(stop),
             self.core.archive.watch(stop, interval=self.settings.archive_scan_seconds),
-        )
+        ]
+        if self.feeds is not None:
+            jobs.append(self.feeds.run(stop))
+        await asyncio.gather(*jobs)
         logger.info("digest delivery and archive watch stopped")
 
 
@@ -90,6 +110,7 @@ async def serve(
     clock: Clock | None = None,
     workers: CoreWorkers | None = None,
     beside: Sequence[Callable[[asyncio.Event], Awaitable[None]]] = (),
+    feeds: FeedSource | None = None,
 ) -> None:
     """Run every platform service and the one runtime until ``stop`` is set or one fails.
 
@@ -100,7 +121,7 @@ async def serve(
     """
     workers = workers or CoreWorkers(core)
     posters = {s.platform: s.poster for s in services}
-    runtime = Runtime(core, posters, settings, clock=clock, events=workers.metrics)
+    runtime = Runtime(core, posters, settings, clock=clock, events=workers.metrics, feeds=feeds)
     await workers.start()  # the first question should not wait for loading
     gc.freeze()  # what is loaded now lives until exit: spare it the full collections' pauses
 

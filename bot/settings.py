@@ -109,6 +109,39 @@ class Settings(BaseSettings):
     archive_scan_seconds: float = Field(
         default=5.0, gt=0, description="How often the articles folder is checked for changes."
     )
+    feeds_interval_minutes: int = Field(
+        default=60,
+        ge=5,
+        le=10080,
+        description="How often a feed is fetched when `feed add` names no interval.",
+    )
+    feeds_max_age_days: int = Field(
+        default=30, ge=1, description="Feed items published longer ago than this are skipped."
+    )
+    feeds_first_fetch_items: int = Field(
+        default=3,
+        ge=0,
+        le=50,
+        description=(
+            "Of a feed's first fetch, the newest this many items reach digests (all are archived)."
+        ),
+    )
+    feeds_allow_private: bool = Field(
+        default=False,
+        description="Allow feeds on loopback and private addresses (the SSRF guard refuses them).",
+    )
+    feeds_timeout_seconds: float = Field(
+        default=20.0, gt=0, description="Timeout of one feed or article request."
+    )
+    feeds_max_bytes: int = Field(
+        default=5_000_000, ge=10_000, description="Largest feed or article page read, in bytes."
+    )
+    feeds_host_delay_seconds: float = Field(
+        default=2.0, ge=0, description="Least time between two requests to one host."
+    )
+    feeds_poll_seconds: float = Field(
+        default=30.0, gt=0, description="How often the feed loop looks for due feeds."
+    )
     answer_processes: int = Field(
         default=1,
         ge=0,
@@ -225,6 +258,11 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """Directory of the saved search index."""
         return self.data_dir / "index"
+
+    @property
+    def feeds_dir(self) -> Path:
+        """Directory of the articles written from feeds (read beside ``articles_dir``)."""
+        return self.data_dir / "feeds"
 
     @property
     def slack_configured(self) -> bool:

@@ -34,6 +34,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.sqlite_feeds import SqliteFeeds, migrate_feeds
 from bot.store import (
     RELEASED,
     AnsweredQuestion,
@@ -126,12 +127,18 @@ def _v5_leases(db: sqlite3.Connection) -> None:
     )
 
 
+def _v6_feeds(db: sqlite3.Connection) -> None:
+    """Feeds and the articles they added (issue 13): see :mod:`bot.sqlite_feeds`."""
+    migrate_feeds(db)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_digests,
     _v2_votes,
     _v3_answers,
     _v4_conversations,
     _v5_leases,
+    _v6_feeds,
 )
 """Schema migrations in order; ``user_version`` is how many have run. Only ever append."""
 
@@ -281,7 +288,7 @@ def _open(path: Path) -> sqlite3.Connection:
         raise
 
 
-class SqliteStore:
+class SqliteStore(SqliteFeeds):
     """The store in one SQLite file; safe to share between threads and processes."""
 
     def __init__(self, path: Path) -> None:

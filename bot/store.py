@@ -1,4 +1,5 @@
-"""The store port: digest subscriptions, what each channel was sent, feedback, conversations.
+"""The store port: digest subscriptions, what each channel was sent, feedback, conversations,
+feeds.
 
 :class:`Store` is the small protocol the digest loop and the commands use; :class:`MemoryStore` is
 its in-memory twin, :class:`bot.sqlite_store.SqliteStore` the embedded default and
@@ -58,6 +59,13 @@ Feedback and conversations
   the platform, channel and thread, so no conversation spans channels); ``recent_turns`` returns
   the last few asked at or after ``since``, oldest first, and ``forget_turns`` drops those asked
   before a time.
+
+Feeds
+-----
+- A new feed is due at once; feed ids are never reused; removing a feed keeps
+  its items (their articles stay in the archive, and their keys keep recognising them); an item is
+  recognised by any one of its GUID, canonical URL and content hash; adding an article id twice
+  changes nothing; a failed fetch keeps the feed's validators, title and last success.
 """
 
 from __future__ import annotations
@@ -78,9 +86,13 @@ __all__ = [
     "AnsweredQuestion",
     "DeliveryState",
     "Destination",
+    "Feed",
+    "FeedFetchRecord",
+    "FeedItem",
     "Lease",
     "LeaseLostError",
     "MemoryStore",
+    "NewFeed",
     "NewSubscription",
     "PendingDelivery",
     "Store",
@@ -246,6 +258,92 @@ class PendingDelivery:
 
 
 @dataclass(frozen=True, slots=True)
+class NewFeed:
+    """What a caller passes to :meth:`Store.add_feed`; datetimes are normalised to UTC."""
+
+    url: str
+    interval_minutes: int
+    added_at: dt.datetime
+    added_by: Destination | None  # where `feed add` was typed (None: the command line)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "added_at", require_utc(self.added_at, "added_at"))
+        if self.interval_minutes < 1:
+            raise ValueError(f"a feed interval is at least 1 minute, not {self.interval_minutes}")
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A stored feed: where it is, how often it is read, and how the last fetches went.
+
+    ``next_fetch`` is ``added_at`` for a feed never fetched (it is due at once); ``failures``
+    counts the fetches that failed in a row (the backoff), ``article_count`` the articles it added,
+    ``last_success`` is the last fetch without an error.
+    """
+
+    id: int
+    url: str
+    interval_minutes: int
+    added_at: dt.datetime
+    added_by: Destination | None
+    title: str
+    next_fetch: dt.datetime
+    last_fetch: dt.datetime | None
+    last_error: str | None  # a FeedProblem code, e.g. "not_found:404"; None when healthy
+    failures: int
+    etag: str | None
+    last_modified: str | None
+    article_count: int
+    last_success: dt.datetime | None  # None: never fetched well (its first-run rule applies)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFetchRecord:
+    """The outcome of one fetch, for :meth:`Store.record_fetch`.
+
+    A failed fetch (``error`` set) keeps the feed's validators and title when they are None.
+    """
+
+    at: dt.datetime
+    next_fetch: dt.datetime
+    error: str | None
+    failures: int
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("at", "next_fetch"):
+            object.__setattr__(self, name, require_utc(getattr(self, name), name))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """An article a feed added, with the keys that recognise it again.
+
+    Attributes:
+        article_id: The archive's id of the article (its file stem).
+        feed_id: The feed that added it.
+        guid: The item's GUID, if the feed gave one.
+        url: The canonical address of the article.
+        content_hash: A hash of the normalised text, so a re-published copy is recognised.
+        added_at: When it was added.
+        quiet: Added by a feed's first fetch beyond the few newest: digests never offer it.
+    """
+
+    article_id: str
+    feed_id: int
+    guid: str | None
+    url: str | None
+    content_hash: str
+    added_at: dt.datetime
+    quiet: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "added_at", require_utc(self.added_at, "added_at"))
+
+
+@dataclass(frozen=True, slots=True)
 class Lease:
     """A replica's hold on one destination's deliveries until ``expires_at``.
 
@@ -373,6 +471,32 @@ class Store(Protocol):
     def forget_turns(self, before: dt.datetime) -> int:
         """Drop every conversation's turns asked before ``before``; return how many."""
 
+    def add_feed(self, new: NewFeed) -> Feed:
+        """Store a feed (due at once) and return it with its new id."""
+
+    def feeds(self) -> list[Feed]:
+        """Return every feed, ordered by id, with its article count."""
+
+    def due_feeds(self, now: dt.datetime) -> list[Feed]:
+        """Return the feeds with ``next_fetch <= now``, ordered by next fetch, then id."""
+
+    def remove_feed(self, feed_id: int) -> bool:
+        """Remove a feed (its articles and their keys stay); False if there was none."""
+
+    def record_fetch(self, feed_id: int, record: FeedFetchRecord) -> bool:
+        """Record a fetch of a feed; False if the feed is gone."""
+
+    def known_item(
+        self, *, guid: str | None, url: str | None, content_hash: str | None
+    ) -> str | None:
+        """Return the article id of an item matching any given key (None keys never match)."""
+
+    def add_feed_item(self, item: FeedItem) -> bool:
+        """Record an article a feed added; False (nothing changes) if its id is known already."""
+
+    def quiet_articles(self) -> frozenset[str]:
+        """Return the ids of the feed items that digests never offer (see :class:`FeedItem`)."""
+
     def close(self) -> None:
         """Release the store; later calls raise StoreError. Closing twice is harmless."""
 
@@ -392,6 +516,9 @@ class MemoryStore:
         self._turns: list[tuple[str, Turn, dt.datetime, int]] = []
         self._leases: dict[Destination, Lease] = {}
         self._ids = itertools.count(1)
+        self._feeds: dict[int, Feed] = {}
+        self._feed_ids = itertools.count(1)
+        self._items: dict[str, FeedItem] = {}
 
     @contextmanager
     def _open(self) -> Iterator[None]:
@@ -606,6 +733,100 @@ class MemoryStore:
             dropped = len(self._turns) - len(kept)
             self._turns = kept
         return dropped
+
+    def add_feed(self, new: NewFeed) -> Feed:
+        """Store a feed (due at once) and return it with its new id."""
+        with self._open():
+            feed = Feed(
+                id=next(self._feed_ids),
+                url=new.url,
+                interval_minutes=new.interval_minutes,
+                added_at=new.added_at,
+                added_by=new.added_by,
+                title="",
+                next_fetch=new.added_at,
+                last_fetch=None,
+                last_error=None,
+                failures=0,
+                etag=None,
+                last_modified=None,
+                article_count=0,
+                last_success=None,
+            )
+            self._feeds[feed.id] = feed
+            return feed
+
+    def _counted(self, feed: Feed) -> Feed:
+        count = sum(1 for item in self._items.values() if item.feed_id == feed.id)
+        return dataclasses.replace(feed, article_count=count)
+
+    def feeds(self) -> list[Feed]:
+        """Return every feed, ordered by id, with its article count."""
+        with self._open():
+            return [self._counted(f) for f in sorted(self._feeds.values(), key=lambda f: f.id)]
+
+    def due_feeds(self, now: dt.datetime) -> list[Feed]:
+        """Return the feeds with ``next_fetch <= now``, ordered by next fetch, then id."""
+        now = require_utc(now, "now")
+        with self._open():
+            due = sorted(
+                (f for f in self._feeds.values() if f.next_fetch <= now),
+                key=lambda f: (f.next_fetch, f.id),
+            )
+            return [self._counted(f) for f in due]
+
+    def remove_feed(self, feed_id: int) -> bool:
+        """Remove a feed (its articles and their keys stay); False if there was none."""
+        with self._open():
+            return self._feeds.pop(feed_id, None) is not None
+
+    def record_fetch(self, feed_id: int, record: FeedFetchRecord) -> bool:
+        """Record a fetch of a feed; False if the feed is gone."""
+        with self._open():
+            old = self._feeds.get(feed_id)
+            if old is None:
+                return False
+            self._feeds[feed_id] = dataclasses.replace(
+                old,
+                last_fetch=record.at,
+                next_fetch=record.next_fetch,
+                last_error=record.error,
+                failures=record.failures,
+                etag=record.etag if record.etag is not None else old.etag,
+                last_modified=(
+                    record.last_modified if record.last_modified is not None else old.last_modified
+                ),
+                title=record.title if record.title is not None else old.title,
+                last_success=record.at if record.error is None else old.last_success,
+            )
+            return True
+
+    def known_item(
+        self, *, guid: str | None, url: str | None, content_hash: str | None
+    ) -> str | None:
+        """Return the article id of an item matching any given key (None keys never match)."""
+        with self._open():
+            for item in self._items.values():
+                if (
+                    (guid is not None and item.guid == guid)
+                    or (url is not None and item.url == url)
+                    or (content_hash is not None and item.content_hash == content_hash)
+                ):
+                    return item.article_id
+            return None
+
+    def add_feed_item(self, item: FeedItem) -> bool:
+        """Record an article a feed added; False (nothing changes) if its id is known already."""
+        with self._open():
+            if item.article_id in self._items:
+                return False
+            self._items[item.article_id] = item
+            return True
+
+    def quiet_articles(self) -> frozenset[str]:
+        """Return the ids of the feed items that digests never offer (see :class:`FeedItem`)."""
+        with self._open():
+            return frozenset(i.article_id for i in self._items.values() if i.quiet)
 
     def close(self) -> None:
         """Release the store; later calls raise StoreError. Closing twice is harmless."""

@@ -12,8 +12,12 @@ from bot.answer_eval import AnswerReport, AnswerSetError, evaluate_answers, load
 from bot.answers import AnswerPolicy
 from bot.archive import Archive
 from bot.core import Newsdesk
+from bot.delivery import SystemClock
 from bot.digest import ArchiveDigests, DigestPolicy
 from bot.errors import ArchiveError, EvalFileError
+from bot.feed_port import FeedSource
+from bot.feeds import FeedDesk
+from bot.ingestion import ArticleWriter, FeedLoop, feed_policy
 from bot.phrases import phrasebook
 from bot.postgres_store import PostgresStore, redact
 from bot.settings import Settings
@@ -39,8 +43,10 @@ from knowledge import (
 from knowledge.base import cache_key
 
 __all__ = [
+    "FeedTools",
     "LazyStore",
     "backup_store",
+    "build_feeds",
     "build_newsdesk",
     "evaluate_retrieval",
     "open_store",
@@ -124,25 +130,40 @@ def build_newsdesk(
                 rebuild=rebuild,
                 progress=say,
                 encoder=bundled_encoder() if settings.multilingual else None,
+                also=(settings.feeds_dir,),
             )
         except ArticleError as error:
             message = f"{error} Set NEWSDESK_ARTICLES_DIR to a folder of articles."
             raise ArchiveError(message) from None
 
-    archive = Archive(reopen(rebuild, progress), folder=settings.articles_dir, reopen=reopen)
+    archive = Archive(
+        reopen(rebuild, progress),
+        folder=settings.articles_dir,
+        reopen=reopen,
+        also=(settings.feeds_dir,),
+    )
     phrases = phrasebook(settings.language)
     digests = ArchiveDigests(
         lambda: archive.current,
         floor=settings.min_relevance,
         policy=DigestPolicy(settings.digest_max_items, settings.digest_first_run_items),
     )
+    opened = store or LazyStore(lambda: open_store(settings))
+    now = clock or (lambda: dt.datetime.now(dt.UTC))
+    feeds = FeedDesk(
+        opened,
+        phrases,
+        default_interval=settings.feeds_interval_minutes,
+        timezone=settings.timezone,
+        clock=now,
+    )
     desk = DigestDesk(
-        store or LazyStore(lambda: open_store(settings)),
+        opened,
         digests,
         phrases,
         language=settings.language,
         default_timezone=settings.timezone,
-        clock=clock or (lambda: dt.datetime.now(dt.UTC)),
+        clock=now,
     )
     return Newsdesk(
         archive,
@@ -154,7 +175,41 @@ def build_newsdesk(
             min_relevance=settings.min_relevance, min_similarity=settings.min_similarity
         ),
         desk=desk,
+        feeds=feeds,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedTools:
+    """What ``newsdesk feeds`` needs, without an archive: the store, the commands, the loop."""
+
+    store: LazyStore
+    desk: FeedDesk
+    loop: FeedLoop | None
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
+
+
+def build_feeds(settings: Settings, source: FeedSource | None = None) -> FeedTools:
+    """The feed commands over the store, and with ``source`` the loop that fetches."""
+    store = LazyStore(settings.store_path)
+    desk = FeedDesk(
+        store,
+        phrasebook(settings.language),
+        default_interval=settings.feeds_interval_minutes,
+        timezone=settings.timezone,
+        clock=lambda: dt.datetime.now(dt.UTC),
+    )
+    loop = (
+        None
+        if source is None
+        else FeedLoop(
+            store(), source, ArticleWriter(settings.feeds_dir), SystemClock(), feed_policy(settings)
+        )
+    )
+    return FeedTools(store, desk, loop)
 
 
 def backup_store(settings: Settings, target: Path) -> None:
@@ -197,7 +252,7 @@ def check_installation(settings: Settings) -> list[CheckResult]:
     """
     results = [CheckResult("settings", True, f"data folder {settings.data_dir}")]
     try:
-        loaded = load_articles(settings.articles_dir)
+        loaded = load_articles(settings.articles_dir, also=(settings.feeds_dir,))
     except ArticleError as error:
         return [*results, CheckResult("articles", False, str(error))]
     skipped = f"; {len(loaded.skipped)} files skipped" if loaded.skipped else ""

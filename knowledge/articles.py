@@ -36,6 +36,7 @@ import logging
 import os
 import stat
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,11 +173,13 @@ def read_article(path: Path) -> Article:
     )
 
 
-def load_articles(directory: Path) -> ArticleLoad:
+def load_articles(directory: Path, *, also: Sequence[Path] = ()) -> ArticleLoad:
     """Load every article file below a folder, skipping (and logging) unusable ones.
 
     Args:
         directory: The folder to search recursively.
+        also: More folders read the same way after it (a missing one is empty), e.g. the feeds
+            folder beside the seeds; an id met twice keeps the first.
 
     Returns:
         The articles sorted by id, and the files that were skipped with their reasons.
@@ -189,7 +192,10 @@ def load_articles(directory: Path) -> ArticleLoad:
         raise ArticleError(directory, f"folder {problem}", f"Article folder {directory} {problem}.")
     skipped: list[SkippedFile] = []
     articles: dict[str, Article] = {}
-    for path in _article_paths(directory, skipped):
+    paths = _article_paths(directory, skipped)
+    for folder in also:
+        paths.extend(_article_paths(folder, skipped) if folder.is_dir() else ())
+    for path in paths:
         try:
             article = read_article(path)
         except ArticleError as exc:

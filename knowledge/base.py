@@ -113,6 +113,7 @@ class KnowledgeBase:
         progress: Progress | None = None,
         encoder: Encoder | None = None,
         vectors_dir: Path | None = None,
+        also: Sequence[Path] = (),
     ) -> KnowledgeBase:
         """Load the articles and reuse the cached index when it is still valid.
 
@@ -125,13 +126,14 @@ class KnowledgeBase:
             progress: Called with a line of progress text for long steps.
             encoder: Encodes the passages' sentences (:mod:`knowledge.dense`); None for BM25 only.
             vectors_dir: Folder for the saved sentence vectors (default: ``<cache_dir>-vectors``).
+            also: More article folders (e.g. the feeds folder), read after ``articles_dir``.
 
         Raises:
             knowledge.articles.ArticleError: the articles folder is missing.
         """
         say = progress or (lambda _message: None)
         analyzer, params = analyzer or GermanAnalyzer(), params or Bm25Params()
-        loaded = load_articles(articles_dir)
+        loaded = load_articles(articles_dir, also=also)
         say(f"Loaded {len(loaded.articles)} articles from {articles_dir}")
         passages = [
             p for article in loaded.articles for p in split_passages(article.id, article.text)

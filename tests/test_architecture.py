@@ -2,7 +2,9 @@
 
 knowledge/ is a pure library; bot/ is the platform-neutral core; adapters talk to the core through
 its public surface (``from bot import ...``) and never to each other's SDKs. benchmarks/ sits on
-top (it measures all layers); nothing below imports it.
+top (it measures all layers); nothing below imports it. ingest/ is the network part of feeds: it
+implements the core's feed port through ``from bot import ...`` only, knows no chat SDK and no
+adapter; the core never imports it nor an HTTP or feed library (the entry point wires it in).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHAT_SDKS = ("slack_bolt", "slack_sdk", "discord")
 NETWORK = ("aiohttp", "socket", "http", "urllib", "requests", "httpx", "websockets", "ssl")
+FEED_LIBRARIES = ("aiohttp", "feedparser", "trafilatura", "ingest")
 
 
 def imported_modules(source: str, module: str, *, is_package: bool = False) -> Iterator[str]:
@@ -38,10 +41,22 @@ def violations(source: str, module: str, *, is_package: bool = False) -> list[st
     found = []
     for name in imported_modules(source, module, is_package=is_package):
         top = name.split(".")[0]
-        if layer == "knowledge" and top in ("bot", "adapters", "benchmarks", *CHAT_SDKS, *NETWORK):
+        if layer == "knowledge" and top in (
+            "bot",
+            "adapters",
+            "benchmarks",
+            "ingest",
+            *CHAT_SDKS,
+            *NETWORK,
+        ):
             found.append(f"{module} (knowledge/) imports {name}")
-        if layer == "bot" and top in ("adapters", "benchmarks", *CHAT_SDKS):
+        if layer == "bot" and top in ("adapters", "benchmarks", *CHAT_SDKS, *FEED_LIBRARIES):
             found.append(f"{module} (bot/) imports {name}")
+        if layer == "ingest":
+            if top in ("adapters", "benchmarks", "knowledge", *CHAT_SDKS):
+                found.append(f"{module} (ingest/) imports {name}")
+            if top == "bot" and name != "bot":
+                found.append(f"{module} imports {name}: use the public surface, `from bot import`")
         if layer == "adapters":
             if top == "knowledge":
                 found.append(f"{module} bypasses the core and imports {name}")
@@ -61,7 +76,7 @@ def _sdks_of(platform: str) -> tuple[str, ...]:
 
 def project_modules() -> Iterator[tuple[str, Path]]:
     """Yield (dotted module name, path) for every module of the three packages."""
-    for package in ("knowledge", "bot", "adapters", "benchmarks"):
+    for package in ("knowledge", "bot", "adapters", "ingest", "benchmarks"):
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
             if parts[-1] == "__init__":
@@ -76,7 +91,7 @@ def test_module_respects_the_import_direction(module: str, path: Path) -> None:
 
 
 def test_every_package_folder_has_an_init_file() -> None:
-    for package in ("knowledge", "bot", "adapters", "benchmarks", "tests"):
+    for package in ("knowledge", "bot", "adapters", "ingest", "benchmarks", "tests"):
         if not (ROOT / package).is_dir():
             continue
         for folder in [ROOT / package, *(p for p in (ROOT / package).rglob("*") if p.is_dir())]:
@@ -96,6 +111,13 @@ def test_every_package_folder_has_an_init_file() -> None:
         ("adapters.discord.x", "from ..slack import render", "(discord adapter) imports"),
         ("adapters.cli", "from knowledge import SearchIndex", "bypasses the core"),
         ("adapters.cli", "from bot.answers import x", "use the public surface"),
+        ("bot.feeds", "import aiohttp", "bot.feeds (bot/) imports aiohttp"),
+        ("bot.ingestion", "from ingest import HttpFeedSource", "bot.ingestion (bot/) imports"),
+        ("bot.x", "import feedparser", "bot.x (bot/) imports feedparser"),
+        ("ingest.http", "from adapters.slack import app", "ingest.http (ingest/) imports"),
+        ("ingest.http", "import discord", "ingest.http (ingest/) imports discord"),
+        ("ingest.parse", "from bot.feed_port import FeedEntry", "use the public surface"),
+        ("ingest.parse", "from knowledge import Article", "ingest.parse (ingest/) imports"),
     ],
 )
 def test_the_contract_catches_each_kind_of_violation(
@@ -109,3 +131,5 @@ def test_allowed_imports_pass() -> None:
     assert violations("from bot import Reply\nimport slack_bolt", "adapters.slack.app") == []
     assert violations("from knowledge import SearchIndex", "bot.core") == []
     assert violations("from .analysis import Word\nimport numpy", "knowledge.index") == []
+    assert violations("from bot import FeedProblem\nimport aiohttp", "ingest.http") == []
+    assert violations("from ingest import HttpFeedSource", "adapters.cli") == []

@@ -1,5 +1,5 @@
-"""The slash commands: ``/ask question [private]``, ``/sources``, ``/help`` and
-``/digest now|subscribe|unsubscribe|list``.
+"""The slash commands: ``/ask question [private]``, ``/sources``, ``/help``,
+``/digest now|subscribe|unsubscribe|list`` and ``/feed add|list|remove``.
 
 Descriptions are written in English as :class:`~discord.app_commands.locale_str` and translated to
 German by :class:`CommandTranslator`, so Discord shows each user the descriptions in their client's
@@ -15,7 +15,9 @@ only, and ``/digest now`` and ``/digest list`` must stay usable by everyone, so 
 no default permissions. The handler checks the member's Manage Channels permission in the
 channel (Discord resolves it into ``interaction.permissions``) and passes it to the core as
 ``may_manage``; without it the core refuses politely, in an ephemeral answer. Server admins can
-still narrow who sees ``/digest`` under Server Settings → Integrations.
+still narrow who sees ``/digest`` under Server Settings → Integrations. ``/feed add`` and
+``/feed remove`` need the same permission (``/feed list`` is for everyone); its answers are
+ephemeral.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "GERMAN_DESCRIPTIONS",
     "CommandTranslator",
     "DigestCommands",
+    "FeedCommands",
     "ask_command",
     "slash_commands",
 ]
@@ -67,6 +70,17 @@ GERMAN_DESCRIPTIONS: dict[str, str] = {
     "End this channel's digests": "Die Digests dieses Kanals beenden",
     "The number from /digest list, or all": "Die Nummer aus /digest list, oder all",
     "This channel's digests: next and last run": "Die Digests dieses Kanals: nächster und letzter",
+    "Feeds that fill the archive": "Feeds, die das Archiv füllen",
+    "Follow an RSS or Atom feed": "Einem RSS- oder Atom-Feed folgen",
+    "The feed's address, e.g. https://www.heise.de/rss/heise-atom.xml": (
+        "Die Adresse des Feeds, z. B. https://www.heise.de/rss/heise-atom.xml"
+    ),
+    "How often, e.g. 30m, 2h, 1d": "Wie oft, z. B. 30m, 2h, 1d",
+    "The feeds: last fetch, last error, article count": (
+        "Die Feeds: letzter Abruf, letzter Fehler, Artikelzahl"
+    ),
+    "Stop a feed (its articles stay)": "Einen Feed beenden (seine Artikel bleiben)",
+    "Its number in /feed list": "Seine Nummer in /feed list",
 }
 
 
@@ -183,6 +197,45 @@ class DigestCommands(app_commands.Group):
         await self._run(interaction, digest_text("list"), ephemeral=True)
 
 
+class FeedCommands(app_commands.Group):
+    """``/feed``: the feeds that fill the archive (changing them needs Manage Channels)."""
+
+    def __init__(self, workers: CoreWorkers) -> None:
+        """Answer the feed commands through ``workers``."""
+        super().__init__(name="feed", description=_("Feeds that fill the archive"))
+        self.workers = workers
+
+    async def _run(self, interaction: Interaction, text: str) -> None:
+        context = interaction_context(interaction)
+        answer = partial(self.workers.handle, text, context)
+        await respond(interaction, self.workers, answer, ephemeral=True)
+
+    @app_commands.command(name="add", description=_("Follow an RSS or Atom feed"))
+    @app_commands.describe(
+        url=_("The feed's address, e.g. https://www.heise.de/rss/heise-atom.xml"),
+        every=_("How often, e.g. 30m, 2h, 1d"),
+    )
+    async def add(self, interaction: Interaction, url: str, every: str | None = None) -> None:
+        """Add a feed (needs Manage Channels)."""
+        words = (every or "").strip()
+        said = words.split(" ", 1)[0].lower() in ("every", "alle")
+        interval = f" {words}" if said else f" every {words}" if words else ""
+        await self._run(interaction, f"feed add {url.strip()}{interval}")
+
+    @app_commands.command(
+        name="list", description=_("The feeds: last fetch, last error, article count")
+    )
+    async def list(self, interaction: Interaction) -> None:
+        """List the feeds."""
+        await self._run(interaction, "feed list")
+
+    @app_commands.command(name="remove", description=_("Stop a feed (its articles stay)"))
+    @app_commands.describe(number=_("Its number in /feed list"))
+    async def remove(self, interaction: Interaction, number: int) -> None:
+        """Stop feed ``number`` (needs Manage Channels)."""
+        await self._run(interaction, f"feed remove {number}")
+
+
 def slash_commands(workers: CoreWorkers) -> list[SlashCommand | app_commands.Group]:
     """Every slash command of the bot, answered through ``workers``."""
     return [
@@ -190,4 +243,5 @@ def slash_commands(workers: CoreWorkers) -> list[SlashCommand | app_commands.Gro
         keyword_command(workers, "sources", "The articles the bot knows"),
         keyword_command(workers, "help", "What the bot understands"),
         DigestCommands(workers),
+        FeedCommands(workers),
     ]

@@ -110,13 +110,18 @@ class SlackDesk:
     async def digest(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """``/digest <subcommand>``: the core's digest commands for this channel."""
         await ack()
-        self.inflight.spawn(self._digest(command, client), "/digest")
+        self.inflight.spawn(self._keyword(command, client, "digest"), "/digest")
 
-    async def _digest(self, command: dict[str, Any], client: AsyncWebClient) -> None:
+    async def feed(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
+        """``/feed add <url> [every 30m] | list | remove <n>``: the core's feed commands."""
+        await ack()
+        self.inflight.spawn(self._keyword(command, client, "feed"), "/feed")
+
+    async def _keyword(self, command: dict[str, Any], client: AsyncWebClient, word: str) -> None:
         text = from_mrkdwn(str(command.get("text") or ""))
         context = await self._context(client, command["channel_id"], command["user_id"])
-        reply = await self.workers.handle(f"digest {text}", context)
-        asked = Asked(f"{command.get('command') or '/digest'} {text}")
+        reply = await self.workers.handle(f"{word} {text}", context)
+        asked = Asked(f"{command.get('command') or '/' + word} {text}")
         message = to_blocks(reply, self.phrases, asked=asked)
         await self.responses.send(command["response_url"], **message, response_type="ephemeral")
 
@@ -229,6 +234,7 @@ def build_app(desk: SlackDesk, client: AsyncWebClient, *, signing_secret: str) -
     )
     app.command("/ask")(desk.ask)
     app.command("/digest")(desk.digest)
+    app.command("/feed")(desk.feed)
     app.event("app_mention")(desk.message)
     app.event("message")(desk.message)
     app.action(re.compile(f"^({VOTE_UP}|{VOTE_DOWN})$"))(desk.vote)

@@ -27,7 +27,7 @@ def test_a_new_database_gets_every_migration_once(postgres_url: str) -> None:
     first = PostgresStore(postgres_url)
     second = PostgresStore(postgres_url)  # a second replica starting on the migrated schema
     try:
-        assert first.schema_version() == second.schema_version() == len(MIGRATIONS) == 5
+        assert first.schema_version() == second.schema_version() == len(MIGRATIONS) == 6
         first.complete_delivery(first.begin_delivery(SLACK, ["a1"], T0), T0)
         assert second.sent_articles(SLACK) == {"a1"}
     finally:
@@ -36,7 +36,7 @@ def test_a_new_database_gets_every_migration_once(postgres_url: str) -> None:
     with psycopg.connect(postgres_url) as db:
         tables = {row[0] for row in db.execute("SELECT tablename FROM pg_tables").fetchall()}
     assert {"subscriptions", "deliveries", "sent_articles", "votes", "leases"} <= tables
-    assert {"answers", "conversation_turns"} <= tables
+    assert {"answers", "conversation_turns", "feeds", "feed_items"} <= tables
 
 
 def test_a_schema_from_a_newer_newsdesk_is_refused(postgres_url: str) -> None:

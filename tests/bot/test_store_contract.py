@@ -21,8 +21,11 @@ from bot.store import (
     AnsweredQuestion,
     AnswerFeedback,
     Destination,
+    FeedFetchRecord,
+    FeedItem,
     LeaseLostError,
     MemoryStore,
+    NewFeed,
     NewSubscription,
     Store,
     StoreError,
@@ -256,6 +259,7 @@ NAIVE_CALLS: dict[str, Callable[[Store], object]] = {
     "record_turn": lambda s: s.record_turn("slack:C1:1.0", Turn("Was ist MAI-1?"), NAIVE),
     "recent_turns": lambda s: s.recent_turns("slack:C1:1.0", since=NAIVE, limit=3),
     "forget_turns": lambda s: s.forget_turns(NAIVE),
+    "due_feeds": lambda s: s.due_feeds(NAIVE),
 }
 
 
@@ -461,3 +465,147 @@ async def test_two_owners_racing_for_a_lease_get_it_once(store: Store) -> None:
 
     won = await asyncio.gather(*(race(f"replica-{n}") for n in range(12)))
     assert sum(won) == 1
+
+
+# Feeds (issue 13)
+
+
+def feed(url: str = "https://news.example/rss", minutes: int = 30) -> NewFeed:
+    """Return a feed added at T0 from the Slack channel."""
+    return NewFeed(url=url, interval_minutes=minutes, added_at=T0, added_by=SLACK)
+
+
+def item(article_id: str, feed_id: int, **keys: Any) -> FeedItem:
+    """Return a feed item added at T0 with the given keys (guid, url, content_hash, quiet)."""
+    fields: dict[str, Any] = {"guid": None, "url": None, "content_hash": f"hash-{article_id}"}
+    fields.update(keys)
+    return FeedItem(article_id=article_id, feed_id=feed_id, added_at=T0, **fields)
+
+
+def test_a_new_store_has_no_feeds_nor_feed_items(store: Store) -> None:
+    assert store.feeds() == []
+    assert store.due_feeds(at(10_000)) == []
+    assert store.quiet_articles() == frozenset()
+    assert store.known_item(guid="g", url="u", content_hash="h") is None
+
+
+def test_an_added_feed_is_due_at_once_and_has_no_history(store: Store) -> None:
+    made = store.add_feed(feed())
+    assert made.id >= 1
+    assert (made.url, made.interval_minutes) == ("https://news.example/rss", 30)
+    assert made.added_by == SLACK
+    assert (made.next_fetch, made.last_fetch, made.last_success) == (T0, None, None)
+    assert (made.last_error, made.failures, made.article_count) == (None, 0, 0)
+    assert (made.etag, made.last_modified, made.title) == (None, None, "")
+    assert store.feeds() == [made]
+    assert store.due_feeds(T0) == [made]
+    assert store.due_feeds(at(-1)) == []
+
+
+def test_a_feed_added_from_the_command_line_has_no_channel(store: Store) -> None:
+    made = store.add_feed(NewFeed("https://a.example/feed", 60, T0, None))
+    assert store.feeds()[0].added_by is None
+    assert made.added_by is None
+
+
+def test_feeds_are_listed_by_id_and_due_ones_by_next_fetch(store: Store) -> None:
+    first, second = (
+        store.add_feed(feed("https://a.example/")),
+        store.add_feed(feed("https://b.example/")),
+    )
+    assert [f.url for f in store.feeds()] == ["https://a.example/", "https://b.example/"]
+    store.record_fetch(first.id, FeedFetchRecord(at(0), next_fetch=at(30), error=None, failures=0))
+    store.record_fetch(second.id, FeedFetchRecord(at(0), next_fetch=at(20), error=None, failures=0))
+    assert store.due_feeds(at(19)) == []
+    assert [f.id for f in store.due_feeds(at(40))] == [second.id, first.id]
+
+
+def test_a_fetch_records_validators_title_error_and_backoff(store: Store) -> None:
+    made = store.add_feed(feed())
+    ok = FeedFetchRecord(
+        at(1), next_fetch=at(31), error=None, failures=0, etag='"v1"',
+        last_modified="Mon, 03 Mar 2025 08:00:00 GMT", title="Tech News",
+    )  # fmt: skip
+    assert store.record_fetch(made.id, ok)
+    (got,) = store.feeds()
+    assert (got.last_fetch, got.next_fetch, got.last_success) == (at(1), at(31), at(1))
+    assert (got.etag, got.last_modified, got.title) == ('"v1"', ok.last_modified, "Tech News")
+    failed = FeedFetchRecord(at(31), next_fetch=at(91), error="not_found:404", failures=1)
+    store.record_fetch(made.id, failed)
+    (got,) = store.feeds()
+    assert (got.last_error, got.failures, got.last_fetch) == ("not_found:404", 1, at(31))
+    assert got.last_success == at(1)  # the last good fetch is kept
+    assert (got.etag, got.title) == ('"v1"', "Tech News")  # a failure keeps them
+    healed = FeedFetchRecord(at(91), next_fetch=at(121), error=None, failures=0, etag='"v2"')
+    store.record_fetch(made.id, healed)
+    (got,) = store.feeds()
+    assert (got.last_error, got.failures, got.etag, got.last_success) == (None, 0, '"v2"', at(91))
+
+
+def test_recording_a_fetch_of_a_removed_feed_says_so(store: Store) -> None:
+    made = store.add_feed(feed())
+    assert store.remove_feed(made.id)
+    assert not store.remove_feed(made.id)
+    record = FeedFetchRecord(at(1), next_fetch=at(31), error=None, failures=0)
+    assert not store.record_fetch(made.id, record)
+    assert store.feeds() == []
+
+
+def test_feed_ids_are_never_reused_after_removal(store: Store) -> None:
+    first = store.add_feed(feed())
+    store.remove_feed(first.id)
+    assert store.add_feed(feed()).id > first.id
+
+
+def test_a_feed_item_is_known_again_by_any_of_its_keys(store: Store) -> None:
+    made = store.add_feed(feed())
+    assert store.add_feed_item(item("feed-1", made.id, guid="g1", url="https://n.example/1"))
+    assert store.known_item(guid="g1", url=None, content_hash=None) == "feed-1"
+    assert store.known_item(guid=None, url="https://n.example/1", content_hash=None) == "feed-1"
+    assert store.known_item(guid=None, url=None, content_hash="hash-feed-1") == "feed-1"
+    assert store.known_item(guid="g2", url="https://n.example/2", content_hash="other") is None
+    assert store.known_item(guid=None, url=None, content_hash=None) is None
+
+
+def test_an_item_without_guid_or_url_never_matches_a_missing_key(store: Store) -> None:
+    made = store.add_feed(feed())
+    store.add_feed_item(item("feed-1", made.id))
+    assert store.known_item(guid=None, url=None, content_hash="nope") is None
+
+
+def test_adding_the_same_article_twice_changes_nothing(store: Store) -> None:
+    made = store.add_feed(feed())
+    assert store.add_feed_item(item("feed-1", made.id, guid="g1"))
+    assert not store.add_feed_item(item("feed-1", made.id, guid="g-other", quiet=True))
+    assert store.known_item(guid="g-other", url=None, content_hash=None) is None
+    assert store.quiet_articles() == frozenset()
+
+
+def test_feed_items_count_per_feed_and_stay_when_the_feed_is_removed(store: Store) -> None:
+    one, two = (
+        store.add_feed(feed("https://a.example/")),
+        store.add_feed(feed("https://b.example/")),
+    )
+    store.add_feed_item(item("a1", one.id))
+    store.add_feed_item(item("a2", one.id))
+    store.add_feed_item(item("b1", two.id))
+    assert [f.article_count for f in store.feeds()] == [2, 1]
+    assert [f.article_count for f in store.due_feeds(T0)] == [2, 1]
+    store.remove_feed(one.id)
+    assert store.known_item(guid=None, url=None, content_hash="hash-a1") == "a1"
+
+
+def test_quiet_articles_are_the_quiet_feed_items(store: Store) -> None:
+    made = store.add_feed(feed())
+    store.add_feed_item(item("loud", made.id))
+    store.add_feed_item(item("quiet-1", made.id, quiet=True))
+    store.add_feed_item(item("quiet-2", made.id, quiet=True))
+    assert store.quiet_articles() == {"quiet-1", "quiet-2"}
+
+
+def test_a_closed_store_refuses_feed_calls(store: Store) -> None:
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.feeds()
+    with pytest.raises(StoreError, match="closed"):
+        store.add_feed(feed())

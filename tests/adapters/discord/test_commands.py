@@ -56,7 +56,7 @@ async def test_the_commands_are_synced_globally_with_their_options(
     [sync] = fake.requests("PUT", f"/applications/{APP_ID}/commands")
     commands = {c["name"]: c for c in sync.json}
 
-    assert set(commands) == {"ask", "sources", "help", "digest"}
+    assert set(commands) == {"ask", "sources", "help", "digest", "feed"}
     ask = commands["ask"]
     assert [(o["name"], o["type"], o.get("required", False)) for o in ask["options"]] == [
         ("question", 3, True),
@@ -72,6 +72,14 @@ async def test_the_commands_are_synced_globally_with_their_options(
     # Visible to everyone: /digest now and list are for all; the handler checks Manage Channels.
     assert ask["default_member_permissions"] is None
     assert digest["default_member_permissions"] is None
+    feed = commands["feed"]
+    assert [o["name"] for o in feed["options"]] == ["add", "list", "remove"]
+    add = next(o for o in feed["options"] if o["name"] == "add")
+    assert [(o["name"], o.get("required", False)) for o in add["options"]] == [
+        ("url", True),
+        ("every", False),
+    ]
+    assert feed["default_member_permissions"] is None
 
 
 async def test_descriptions_are_localised_in_german(fake: FakeDiscord, bot: DiscordService) -> None:
@@ -112,7 +120,7 @@ async def test_a_development_guild_gets_the_commands_at_once(
     async with running(DiscordService(newsdesk, settings, guild_ready_timeout=0.05)):
         [sync] = fake.requests("PUT", f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
 
-    assert {c["name"] for c in sync.json} == {"ask", "sources", "help", "digest"}
+    assert {c["name"] for c in sync.json} == {"ask", "sources", "help", "digest", "feed"}
     assert fake.requests("PUT", f"/applications/{APP_ID}/commands") == []
 
 
@@ -266,3 +274,27 @@ async def test_unsubscribe_takes_the_number_from_the_list(
     _, ended = await invoke(fake, interaction("digest", options, permissions=managing))
     assert "Beendet: montags um 08:00" in ended["embeds"][0]["description"]
     assert [s.schedule for s in store.subscriptions()] == ["werktags 09:30"]
+
+
+async def test_adding_a_feed_needs_manage_channels(
+    fake: FakeDiscord, bot: DiscordService, store: MemoryStore
+) -> None:
+    url = "https://www.heise.de/rss/heise-atom.xml"
+    options = subcommand("add", option("url", url), option("every", "2h"))
+    _, refused = await invoke(fake, interaction("feed", options, permissions=EVERYONE_PERMISSIONS))
+    assert "Feeds darfst du nicht ändern" in refused["embeds"][0]["description"]
+    assert store.feeds() == []
+
+    allowed = EVERYONE_PERMISSIONS | MANAGE_CHANNELS
+    deferred, added = await invoke(fake, interaction("feed", options, permissions=allowed))
+    assert deferred == {"type": 5, "data": {"flags": 64}}
+    assert f"Feed 1 hinzugefügt: {url}" in str(added["embeds"][0]["description"])
+    [feed] = store.feeds()
+    assert (feed.interval_minutes, feed.added_by) == (120, Destination("discord", str(CHANNEL_ID)))
+
+    _, listed = await invoke(fake, interaction("feed", subcommand("list")))
+    assert "alle 2 Stunden" in str(listed["embeds"][0]["description"])
+    removal = subcommand("remove", option("number", 1))
+    _, removed = await invoke(fake, interaction("feed", removal, permissions=allowed))
+    assert "Feed beendet" in str(removed["embeds"][0]["description"])
+    assert store.feeds() == []

@@ -317,3 +317,31 @@ async def test_a_slow_search_never_delays_another_acknowledgement(
         assert statuses == [200, 200, 200]
         assert time.perf_counter() - started < 0.9
         await bot.fake.wait_for(lambda: all(bot.fake.responses_to(f"r{n}") for n in range(3)))
+
+
+async def test_feed_commands_are_served_as_slash_feed(
+    bot: SlackHarness, store: MemoryStore
+) -> None:
+    await bot.command("add <https://www.heise.de/rss/heise-atom.xml> every 2h", command="/feed")
+    added = await response(bot)
+    assert texts(added)[0] == "> /feed add https://www.heise.de/rss/heise-atom.xml every 2h"
+    assert texts(added)[1].startswith("Feed 1 hinzugefügt: https://www.heise.de/rss/heise-atom.xml")
+    [feed] = store.feeds()
+    assert feed.interval_minutes == 120
+    assert feed.added_by is not None
+    assert feed.added_by.key == "slack:C1"
+    await bot.command("list", command="/feed", response_key="r2")
+    listed = texts(await response(bot, "r2"))[1]
+    assert listed == (
+        "Feeds:\n1. https://www.heise.de/rss/heise-atom.xml: alle 2 Stunden; zuletzt abgerufen "
+        "noch nicht; 0 Artikel; in Ordnung"
+    )
+
+
+async def test_only_managers_may_change_feeds_when_managers_are_set(
+    newsdesk: Newsdesk, seed_settings: Settings, store: MemoryStore
+) -> None:
+    async with SlackHarness.serve(newsdesk, seed_settings, managers="U9") as bot:
+        await bot.command("add https://www.heise.de/rss/heise-atom.xml", command="/feed", user="U1")
+        assert texts(await response(bot))[1] == GERMAN.feed.not_allowed
+        assert store.feeds() == []

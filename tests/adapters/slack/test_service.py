@@ -146,7 +146,7 @@ async def test_no_token_or_secret_is_ever_logged(
 def test_the_manifest_declares_what_the_adapter_serves() -> None:
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
-    assert set(commands) == {"/ask", "/digest"}
+    assert set(commands) == {"/ask", "/digest", "/feed"}
     assert all(c["usage_hint"] and c["description"] for c in commands.values())
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "app_mentions:read",
