@@ -85,9 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check the articles folder, the saved index, the store and the encoder"
     )
     bench = commands.add_parser(
-        "bench", help="benchmarks: search speed at scale, bot latency end to end"
+        "bench", help="benchmarks: search speed at scale, bot latency, a large archive end to end"
     )
-    bench.add_argument("which", choices=("search", "bot"), help="which benchmark")
+    bench.add_argument("which", choices=("search", "bot", "archive"), help="which benchmark")
     bench.add_argument("options", nargs=argparse.REMAINDER, help="its options (see --help)")
 
     discord = commands.add_parser("discord", help="Discord helpers")
@@ -258,6 +258,10 @@ def _bench(which: str, options: list[str]) -> int:
         from benchmarks.search import main as search  # noqa: PLC0415
 
         return search(options)
+    if which == "archive":
+        from benchmarks.archive import main as archive  # noqa: PLC0415
+
+        return archive(options)
     from benchmarks.bot import main as bot  # noqa: PLC0415
 
     return bot(options)

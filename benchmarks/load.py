@@ -67,8 +67,10 @@ async def serve_bot(
     on_ready: Callable[[str], None],
     *,
     answer_processes: int = 1,
+    articles_dir: Path = BUNDLED_SEEDS,
+    multilingual: bool | None = None,
 ) -> None:
-    """Serve the bot over the seed archive in HTTP mode, as ``newsdesk run``, until ``stop``.
+    """Serve the bot over an archive (the seeds) in HTTP mode, as ``newsdesk run``, until ``stop``.
 
     Args:
         api_url: The fake Slack's Web API URL.
@@ -76,10 +78,12 @@ async def serve_bot(
         stop: Set to stop serving; answers in progress finish first.
         on_ready: Called with the URL of ``/slack/events`` once it is listening.
         answer_processes: Worker processes answering questions (0: threads of this process).
+        articles_dir: The articles folder.
+        multilingual: Use the sentence encoder (None: the settings' default).
     """
     settings = Settings(  # type: ignore[call-arg]  # no .env; every Slack setting given
         _env_file=None,
-        articles_dir=BUNDLED_SEEDS,
+        articles_dir=articles_dir,
         data_dir=data_dir,
         slack_bot_token=SecretStr(BOT_TOKEN),
         slack_app_token=None,
@@ -90,6 +94,8 @@ async def serve_bot(
         slack_subscription_managers="",
         answer_processes=answer_processes,
     )
+    if multilingual is not None:
+        settings = settings.model_copy(update={"multilingual": multilingual})
     core = build_newsdesk(settings)
     workers = CoreWorkers(core, settings)
     service = SlackService(core, settings, workers=workers)
@@ -108,8 +114,11 @@ async def serve_bot(
 
 
 def _child(argv: Sequence[str]) -> int:
-    """Run the bot side here: ``API_URL DATA_DIR ANSWER_PROCESSES``; stop when stdin closes."""
-    api_url, data_dir, answer_processes = argv
+    """Run the bot side: ``API_URL DATA_DIR ANSWER_PROCESSES [ARTICLES_DIR]``; stop at stdin EOF.
+
+    With ``ARTICLES_DIR`` the archive is that folder and the sentence encoder is off.
+    """
+    api_url, data_dir, answer_processes, *articles = argv
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     out = sys.stdout
     sys.stdout = sys.stderr  # stdout carries only the protocol lines
@@ -126,9 +135,19 @@ def _child(argv: Sequence[str]) -> int:
             loop.call_soon_threadsafe(stop.set)
 
         threading.Thread(target=watch_stdin, name="stdin-watch", daemon=True).start()
-        await serve_bot(
-            api_url, Path(data_dir), stop, ready, answer_processes=int(answer_processes)
-        )
+        processes = int(answer_processes)
+        if articles:
+            await serve_bot(
+                api_url,
+                Path(data_dir),
+                stop,
+                ready,
+                answer_processes=processes,
+                articles_dir=Path(articles[0]),
+                multilingual=False,
+            )
+        else:
+            await serve_bot(api_url, Path(data_dir), stop, ready, answer_processes=processes)
 
     asyncio.run(run())
     return 0
@@ -144,9 +163,18 @@ class BotProcess:
     @classmethod
     @asynccontextmanager
     async def start(
-        cls, api_url: str, data_dir: Path, answer_processes: int
+        cls,
+        api_url: str,
+        data_dir: Path,
+        answer_processes: int,
+        articles_dir: Path | None = None,
+        start_seconds: float = _START_SECONDS,
     ) -> AsyncIterator[BotProcess]:
-        """Start the child, wait until it listens, and stop it (gracefully, then by force)."""
+        """Start the child, wait until it listens, and stop it (gracefully, then by force).
+
+        With ``articles_dir`` the bot serves that folder with the sentence encoder off.
+        """
+        archive = [] if articles_dir is None else [str(articles_dir.resolve())]
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -154,13 +182,14 @@ class BotProcess:
             api_url,
             str(data_dir.resolve()),
             str(answer_processes),
+            *archive,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=ROOT,
             start_new_session=True,  # its own process group, killed as one (and no Ctrl-C)
         )
         try:
-            address = await asyncio.wait_for(_ready_line(process), _START_SECONDS)
+            address = await asyncio.wait_for(_ready_line(process), start_seconds)
             yield cls(process, address)
         finally:
             await _stop(process)
