@@ -2,7 +2,10 @@
 
 :meth:`KnowledgeBase.open` loads the articles from a folder, splits them into passages, and reuses
 the index saved in the cache folder when the articles, the chunking and the analyzer are unchanged
-(content hashes), or builds and saves a new one.
+(content hashes), or builds and saves a new one. Beside the index it saves the archive's state
+(:mod:`knowledge.state`: metadata, file stamps and passages), so a start over an unchanged folder
+reads no article: a file is read only when its size or time stamp changed, and split again only
+when its bytes did.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.analysis import Analyzer, GermanAnalyzer
-from knowledge.articles import Article, SkippedFile, load_articles
+from knowledge.articles import Article, SkippedFile
 from knowledge.bm25 import Bm25Params
 from knowledge.dense import Encoder, SentenceVectors
 from knowledge.index import SearchIndex
@@ -23,6 +26,14 @@ from knowledge.index_store import IndexCacheError
 from knowledge.languages import language_shares
 from knowledge.matching import TermMatch, find_matches
 from knowledge.query import Query, QueryReader
+from knowledge.state import (
+    ArchiveState,
+    PassageTable,
+    Refreshed,
+    load_state,
+    refresh_articles,
+    save_state,
+)
 from knowledge.summaries import summarize
 from knowledge.text import Passage, split_passages
 
@@ -34,6 +45,7 @@ __all__ = ["CHUNKING_VERSION", "KnowledgeBase", "PassageHit"]
 CHUNKING_VERSION = "passages-1"
 
 Progress = Callable[[str], None]
+_LANGUAGE_SAMPLE = 400  # passages whose language is told, spread evenly over the archive
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +74,9 @@ class KnowledgeBase:
     ) -> None:
         """Hold already built parts; use :meth:`open` or :meth:`build` to make them."""
         self.articles = tuple(articles)
-        self.passages = tuple(passages)
+        self.passages: Sequence[Passage] = (
+            passages if isinstance(passages, PassageTable) else tuple(passages)
+        )
         self.index = index
         self.skipped = tuple(skipped)
         self.loaded_from_cache = loaded_from_cache
@@ -71,8 +85,9 @@ class KnowledgeBase:
         self.save_error = save_error
         self._by_id = {article.id: article for article in self.articles}
         self._passages_of: dict[str, list[Passage]] = {}
-        for passage in self.passages:
-            self._passages_of.setdefault(passage.article_id, []).append(passage)
+        if not isinstance(self.passages, PassageTable):
+            for passage in self.passages:
+                self._passages_of.setdefault(passage.article_id, []).append(passage)
         self._summaries: dict[str, tuple[str, ...]] = {}
         self._reader: QueryReader | None = None
 
@@ -129,11 +144,13 @@ class KnowledgeBase:
         """
         say = progress or (lambda _message: None)
         analyzer, params = analyzer or GermanAnalyzer(), params or Bm25Params()
-        loaded = load_articles(articles_dir)
-        say(f"Loaded {len(loaded.articles)} articles from {articles_dir}")
-        passages = [
-            p for article in loaded.articles for p in split_passages(article.id, article.text)
-        ]
+        state_dir = cache_dir.with_name(f"{cache_dir.name}-state")
+        state = None if rebuild else load_state(state_dir, articles_dir, CHUNKING_VERSION)
+        fresh = refresh_articles(articles_dir, state)
+        loaded = fresh.load
+        read = f" ({fresh.read} read, the rest from the saved state)" if state else ""
+        say(f"Loaded {len(loaded.articles)} articles from {articles_dir}{read}")
+        passages, state_current = _passages(fresh, state)
         vectors = (
             None
             if encoder is None
@@ -148,6 +165,8 @@ class KnowledgeBase:
         index = None if rebuild else SearchIndex.load(cache_dir, key, analyzer, params)
         if index is not None and index.n_docs == len(passages):
             say(f"Reused the saved index of {len(passages)} passages in {cache_dir}")
+            if not (state_current and state is not None and state.key == key):
+                _save_state(state_dir, articles_dir, fresh, passages, key)
             return cls(
                 loaded.articles,
                 passages,
@@ -163,6 +182,7 @@ class KnowledgeBase:
         save_error = _save(index, cache_dir, key)
         if save_error is None:
             say(f"Indexed {len(passages)} passages in {seconds:.2f} s; saved to {cache_dir}")
+            _save_state(state_dir, articles_dir, fresh, passages, key)
         else:
             say(f"Indexed {len(passages)} passages in {seconds:.2f} s; not saved: {save_error}")
         return cls(
@@ -185,6 +205,8 @@ class KnowledgeBase:
 
     def passages_of(self, article_id: str) -> tuple[Passage, ...]:
         """The passages of one article, in order (empty for an unknown id)."""
+        if isinstance(self.passages, PassageTable):
+            return self.passages.of_article(article_id)
         return tuple(self._passages_of.get(article_id, ()))
 
     def summary(self, article_id: str) -> tuple[str, ...]:
@@ -199,7 +221,9 @@ class KnowledgeBase:
     def reader(self) -> QueryReader:
         """The question reader of this archive (made at the first question)."""
         if self._reader is None:
-            shares = language_shares([p.text for p in self.passages])
+            step = max(1, len(self.passages) // _LANGUAGE_SAMPLE)  # the sample language_shares
+            sample = [self.passages[i].text for i in range(0, len(self.passages), step)]
+            shares = language_shares(sample[:_LANGUAGE_SAMPLE], sample=_LANGUAGE_SAMPLE)
             self._reader = QueryReader(self.index, languages=shares)
         return self._reader
 
@@ -244,3 +268,49 @@ def _save(index: SearchIndex, cache_dir: Path, key: str) -> str | None:
         return None
     logger.warning("%s; answering from memory (the index is rebuilt at the next start)", cause)
     return cause
+
+
+def _passages(fresh: Refreshed, state: ArchiveState | None) -> tuple[PassageTable, bool]:
+    """The passages of the refreshed articles, and whether the saved state still holds as is.
+
+    Articles whose bytes are unchanged keep their saved passages; only the others are split.
+    """
+    ids = [a.id for a in fresh.load.articles]
+    same = state is not None and list(state.passages.article_ids) == ids
+    if state is not None and same and fresh.unchanged.issuperset(ids):
+        return state.passages, dict(fresh.stamps) == dict(state.stamps)
+    passages_of = {
+        a.id: (
+            state.passages.of_article(a.id)
+            if state is not None and a.id in fresh.unchanged
+            else split_passages(a.id, a.text)
+        )
+        for a in fresh.load.articles
+    }
+    return PassageTable.from_passages(ids, passages_of), False
+
+
+def _save_state(
+    directory: Path,
+    articles_dir: Path,
+    fresh: Refreshed,
+    passages: PassageTable,
+    key: str,
+) -> None:
+    """Save the archive state beside the index; a failure is logged (the next start reads all)."""
+    try:
+        save_state(
+            directory,
+            articles_dir=articles_dir,
+            articles=fresh.load.articles,
+            stamps=fresh.stamps,
+            passages=passages,
+            key=key,
+            chunking=CHUNKING_VERSION,
+        )
+    except OSError as error:
+        logger.warning(
+            "cannot save the archive state to %s: %s; the next start reads every article",
+            directory,
+            error.strerror or error,
+        )
