@@ -10,6 +10,7 @@ when its bytes did.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import time
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.analysis import Analyzer, GermanAnalyzer
-from knowledge.articles import Article, SkippedFile
+from knowledge.articles import Article, ArticleLoad, SkippedFile
 from knowledge.bm25 import Bm25Params
 from knowledge.dense import Encoder, SentenceVectors
 from knowledge.index import SearchIndex
@@ -150,7 +151,9 @@ class KnowledgeBase:
         loaded = fresh.load
         read = f" ({fresh.read} read, the rest from the saved state)" if state else ""
         say(f"Loaded {len(loaded.articles)} articles from {articles_dir}{read}")
-        passages, state_current = _passages(fresh, state)
+        articles, passages, state_current = _passages(fresh, state)
+        fresh = dataclasses.replace(fresh, load=ArticleLoad(articles, loaded.skipped))
+        loaded = fresh.load  # the articles' texts are in the passages now; let them go
         vectors = (
             None
             if encoder is None
@@ -177,7 +180,9 @@ class KnowledgeBase:
             )
         say(f"Indexing {len(passages)} passages of {len(loaded.articles)} articles ...")
         started = time.perf_counter()
-        index = SearchIndex.build([p.text for p in passages], analyzer, params)
+        index = SearchIndex.build_streaming(
+            (p.text for p in passages), analyzer, params, total=len(passages)
+        )
         seconds = time.perf_counter() - started
         save_error = _save(index, cache_dir, key)
         if save_error is None:
@@ -270,24 +275,32 @@ def _save(index: SearchIndex, cache_dir: Path, key: str) -> str | None:
     return cause
 
 
-def _passages(fresh: Refreshed, state: ArchiveState | None) -> tuple[PassageTable, bool]:
-    """The passages of the refreshed articles, and whether the saved state still holds as is.
+def _passages(
+    fresh: Refreshed, state: ArchiveState | None
+) -> tuple[tuple[Article, ...], PassageTable, bool]:
+    """The articles (text dropped), their passages, and whether the saved state holds as is.
 
     Articles whose bytes are unchanged keep their saved passages; only the others are split.
+    Once split, an article's text is not kept: its passages hold it (as after a start from the
+    saved state).
     """
-    ids = [a.id for a in fresh.load.articles]
+    articles = tuple(
+        a if not a.text else dataclasses.replace(a, text="") for a in fresh.load.articles
+    )
+    ids = [a.id for a in articles]
     same = state is not None and list(state.passages.article_ids) == ids
     if state is not None and same and fresh.unchanged.issuperset(ids):
-        return state.passages, dict(fresh.stamps) == dict(state.stamps)
-    passages_of = {
-        a.id: (
+        return articles, state.passages, dict(fresh.stamps) == dict(state.stamps)
+    groups = (
+        (
+            a.id,
             state.passages.of_article(a.id)
             if state is not None and a.id in fresh.unchanged
-            else split_passages(a.id, a.text)
+            else split_passages(a.id, a.text),
         )
         for a in fresh.load.articles
-    }
-    return PassageTable.from_passages(ids, passages_of), False
+    )
+    return articles, PassageTable.from_groups(groups), False
 
 
 def _save_state(

@@ -31,7 +31,8 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
@@ -113,30 +114,34 @@ class PassageTable(Sequence[Passage]):
         cls, article_ids: Sequence[str], passages_of: Mapping[str, Sequence[Passage]]
     ) -> PassageTable:
         """Pack passages, grouped by article in the order of ``article_ids``, into a table."""
-        chunks: list[bytes] = []
-        slot_ends: list[int] = []
-        passage_slots = [0]
-        heading: list[bool] = []
-        article_passages = [0]
-        size = 0
-        for article_id in article_ids:
-            for passage in passages_of.get(article_id, ()):
+        return cls.from_groups((a, passages_of.get(a, ())) for a in article_ids)
+
+    @classmethod
+    def from_groups(cls, groups: Iterable[tuple[str, Sequence[Passage]]]) -> PassageTable:
+        """Pack each article's passages, article by article, keeping no passage object."""
+        article_ids: list[str] = []
+        blob = bytearray()
+        slot_ends = array("q", [0])
+        passage_slots = array("q", [0])
+        heading = array("b")
+        article_passages = array("q", [0])
+        for article_id, passages in groups:
+            article_ids.append(article_id)
+            for passage in passages:
                 parts = ((passage.heading,) if passage.heading else ()) + passage.sentences
                 for part in parts:
-                    data = part.encode("utf-8")
-                    chunks.append(data)
-                    size += len(data)
-                    slot_ends.append(size)
+                    blob += part.encode("utf-8")
+                    slot_ends.append(len(blob))
                 passage_slots.append(passage_slots[-1] + len(parts))
                 heading.append(bool(passage.heading))
             article_passages.append(len(heading))
         arrays = {
-            "slots": np.array([0, *slot_ends], dtype=np.int64),
-            "passage_slots": np.array(passage_slots, dtype=np.int64),
-            "passage_heading": np.array(heading, dtype=np.bool_),
-            "article_passages": np.array(article_passages, dtype=np.int64),
+            "slots": np.frombuffer(slot_ends, dtype=np.int64).copy(),
+            "passage_slots": np.frombuffer(passage_slots, dtype=np.int64).copy(),
+            "passage_heading": np.frombuffer(heading, dtype=np.int8).astype(np.bool_),
+            "article_passages": np.frombuffer(article_passages, dtype=np.int64).copy(),
         }
-        return cls(article_ids, b"".join(chunks), arrays)
+        return cls(article_ids, bytes(blob), arrays)
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """The offset arrays (the blob is :meth:`blob_bytes`)."""
@@ -439,8 +444,8 @@ def _check_table(arrays: Mapping[str, npt.NDArray[Any]], n_articles: int, blob_s
         (passage_slots, 0, len(slots) - 1),
         (article_passages, 0, n_passages),
     )
-    for array, first, last in bounds:
-        if array[0] != first or array[-1] != last or np.any(np.diff(array) < 0):
+    for offsets, first, last in bounds:
+        if offsets[0] != first or offsets[-1] != last or np.any(np.diff(offsets) < 0):
             raise ValueError("offsets must rise from the start to the end of what they index")
 
 
