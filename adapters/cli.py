@@ -28,6 +28,7 @@ from bot import (
     Newsdesk,
     NewsdeskError,
     PlatformService,
+    ReplyKind,
     Runtime,
     Settings,
     backup_store,
@@ -62,7 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="serve every configured chat platform and deliver digests (console if none)"
     )
-    commands.add_parser("sources", help="list the indexed articles with their metadata")
+    sources = commands.add_parser(
+        "sources", help="list the indexed articles with their metadata, newest first, by page"
+    )
+    sources.add_argument(
+        "page", nargs="?", type=_page, default=1, help="which page of 20 (default 1)"
+    )
 
     index = commands.add_parser("index", help="build or refresh the search index")
     index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
@@ -117,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
+
+
+def _page(text: str) -> int:
+    """A page number of ``sources``: a whole number from 1."""
+    if not text.isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a page is a whole number from 1, not {text!r}")
+    return int(text)
 
 
 def _date(text: str) -> dt.date:
@@ -239,9 +252,17 @@ def _run(
         stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
         return 0
     if args.command == "sources":
-        stdout.write(to_terminal(core.list_sources(), core.phrases) + "\n")
-        return 0
+        return _sources(core, args.page, stdout, stderr)
     return _index(core, stdout, stderr)
+
+
+def _sources(core: Newsdesk, page: int, stdout: TextIO, stderr: TextIO) -> int:
+    listing = core.list_sources(page)
+    if listing.kind is ReplyKind.PROBLEM:  # no such page: say so on stderr, exit 1
+        stderr.write(f"newsdesk: {listing.text}\n")
+        return 1
+    stdout.write(to_terminal(listing, core.phrases) + "\n")
+    return 0
 
 
 def _index(core: Newsdesk, stdout: TextIO, stderr: TextIO) -> int:
