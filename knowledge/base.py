@@ -72,8 +72,13 @@ class KnowledgeBase:
         build_seconds: float = 0.0,
         vectors: SentenceVectors | None = None,
         save_error: str | None = None,
+        listing: tuple[tuple[str, int, int], ...] = (),
     ) -> None:
-        """Hold already built parts; use :meth:`open` or :meth:`build` to make them."""
+        """Hold already built parts; use :meth:`open` or :meth:`build` to make them.
+
+        ``listing`` is what :meth:`open` saw of the folder (file, size, modification time), so a
+        watcher can start from it instead of listing the folder again.
+        """
         self.articles = tuple(articles)
         self.passages: Sequence[Passage] = (
             passages if isinstance(passages, PassageTable) else tuple(passages)
@@ -84,6 +89,7 @@ class KnowledgeBase:
         self.build_seconds = build_seconds
         self.vectors = vectors  # sentence vectors, when a multilingual encoder is installed
         self.save_error = save_error
+        self.listing = listing
         self._by_id = {article.id: article for article in self.articles}
         self._passages_of: dict[str, list[Passage]] = {}
         if not isinstance(self.passages, PassageTable):
@@ -177,6 +183,7 @@ class KnowledgeBase:
                 skipped=loaded.skipped,
                 loaded_from_cache=True,
                 vectors=vectors,
+                listing=fresh.listing,
             )
         say(f"Indexing {len(passages)} passages of {len(loaded.articles)} articles ...")
         started = time.perf_counter()
@@ -198,6 +205,7 @@ class KnowledgeBase:
             build_seconds=seconds,
             vectors=vectors,
             save_error=save_error,
+            listing=fresh.listing,
         )
 
     def article(self, article_id: str) -> Article:

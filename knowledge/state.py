@@ -224,12 +224,15 @@ class Refreshed:
         stamps: File stamps of every article, by id.
         unchanged: Ids of the articles whose saved passages still hold (same bytes).
         read: Number of files read (and hashed) to find out.
+        listing: Every article file seen (path below the folder, size, modification time), sorted:
+            what :func:`bot.archive.folder_fingerprint` would list at that moment.
     """
 
     load: ArticleLoad
     stamps: Mapping[str, FileStamp]
     unchanged: frozenset[str]
     read: int
+    listing: tuple[tuple[str, int, int], ...] = ()
 
 
 def stamp_of(path: Path) -> FileStamp | None:
@@ -259,9 +262,18 @@ def refresh_articles(directory: Path, state: ArchiveState | None) -> Refreshed:
     articles: dict[str, Article] = {}
     stamps: dict[str, FileStamp] = {}
     unchanged: set[str] = set()
+    listing: list[tuple[str, int, int]] = []
     read = 0
+    prefix = str(directory) + os.sep
     for path in paths:
         article_id = path.stem
+        stamp = stamp_of(path)  # before reading: a change while reading shows next time
+        if stamp is not None:
+            name = str(path)
+            relative = (
+                name[len(prefix) :] if name.startswith(prefix) else str(path.relative_to(directory))
+            )
+            listing.append((relative, stamp.size, stamp.mtime_ns))
         if article_id in articles:
             logger.warning(
                 "Skipping article file %s: duplicate article id (kept %s)",
@@ -270,7 +282,6 @@ def refresh_articles(directory: Path, state: ArchiveState | None) -> Refreshed:
             )
             skipped.append(SkippedFile(path, "duplicate article id"))
             continue
-        stamp = stamp_of(path)  # before reading: a change while reading shows next time
         old = saved.get(article_id)
         if (
             old is not None
@@ -296,7 +307,13 @@ def refresh_articles(directory: Path, state: ArchiveState | None) -> Refreshed:
         if old is not None and old.digest == article.digest and old.path == path:
             unchanged.add(article_id)
     ordered = tuple(articles[key] for key in sorted(articles))
-    return Refreshed(ArticleLoad(ordered, tuple(skipped)), stamps, frozenset(unchanged), read)
+    return Refreshed(
+        ArticleLoad(ordered, tuple(skipped)),
+        stamps,
+        frozenset(unchanged),
+        read,
+        tuple(sorted(listing)),
+    )
 
 
 def save_state(
