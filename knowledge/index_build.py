@@ -30,6 +30,7 @@ __all__ = ["build_index"]
 Progress = Callable[[int, int], None]
 _BATCH = 8192  # texts analysed between two conversions to numpy
 _TOKEN_CACHE = 1_000_000  # distinct tokens whose surface numbers are remembered
+_BLOCK = 16384  # documents whose token lists exist at once while a matrix counts them
 
 
 class _Surfaces:
@@ -169,7 +170,9 @@ def build_index(
     decompounder = Decompounder(vocabulary, compounds, stopword=stopword)
     main_tokens = [(term,) for term in surfaces.terms]
     doc_lengths = np.diff(offsets)
-    main = ImpactMatrix.build(_Docs(flat, offsets, main_tokens), params, lengths=doc_lengths)
+    main = ImpactMatrix.build(
+        _Docs(flat, offsets, main_tokens), params, _BLOCK, lengths=doc_lengths
+    )
     del main_tokens
     compound_tokens = [
         (term, *compound_parts(Word(surface, 0, 0, term), decompounder, analyzer))
@@ -180,7 +183,7 @@ def build_index(
     )
     compound_lengths = _sums(sizes[flat], offsets)
     compound = ImpactMatrix.build(
-        _Docs(flat, offsets, compound_tokens), params, lengths=compound_lengths
+        _Docs(flat, offsets, compound_tokens), params, _BLOCK, lengths=compound_lengths
     )
     return main, compound, decompounder
 
