@@ -70,10 +70,13 @@ FIGURES = (
     "reindex_cpu_s",
     "reindex_peak_mb",
     "ask_wall_s",
+    "ask_cpu_s",
     "ask_peak_mb",
     "ask_found",
     "digest_wall_s",
+    "digest_cpu_s",
     "sources_wall_s",
+    "sources_cpu_s",
     "sources_lines",
     "run_start_s",
     "idle_cpu_percent",
@@ -312,6 +315,7 @@ def measure_size(
     sources = answer.get("sources") or [{}]
     figures.update(
         ask_wall_s=ask["wall_s"],
+        ask_cpu_s=ask["cpu_s"],
         ask_peak_mb=ask["peak_mb"],
         ask_found=bool(answer.get("answered"))
         and sources[0].get("article", "").startswith(f"{n // 2:06d}_"),
@@ -323,7 +327,9 @@ def measure_size(
     _check(listing, "sources")
     figures.update(
         digest_wall_s=digest["wall_s"],
+        digest_cpu_s=digest["cpu_s"],
         sources_wall_s=listing["wall_s"],
+        sources_cpu_s=listing["cpu_s"],
         sources_lines=listing["stdout"].count("\n"),
     )
     say(f"  digest {digest['wall_s']:.2f} s, sources {listing['wall_s']:.2f} s")
@@ -334,6 +340,7 @@ def measure_size(
         say(f"  new file answerable after {figures.get('new_file_answerable_s')} s")
     if tantivy:
         figures.update(_tantivy(archive, n, env, cwd, say))
+    say(f"  figures: {json.dumps(figures)}")
     return figures
 
 

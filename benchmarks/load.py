@@ -69,6 +69,7 @@ async def serve_bot(
     answer_processes: int = 1,
     articles_dir: Path = BUNDLED_SEEDS,
     multilingual: bool | None = None,
+    start_seconds: float = _START_SECONDS,
 ) -> None:
     """Serve the bot over an archive (the seeds) in HTTP mode, as ``newsdesk run``, until ``stop``.
 
@@ -80,6 +81,7 @@ async def serve_bot(
         answer_processes: Worker processes answering questions (0: threads of this process).
         articles_dir: The articles folder.
         multilingual: Use the sentence encoder (None: the settings' default).
+        start_seconds: How long the service may take to listen once the core is built.
     """
     settings = Settings(  # type: ignore[call-arg]  # no .env; every Slack setting given
         _env_file=None,
@@ -101,14 +103,14 @@ async def serve_bot(
     service = SlackService(core, settings, workers=workers)
     task = asyncio.ensure_future(serve(core, [service], settings, stop, workers=workers))
     ready = asyncio.ensure_future(service.ready.wait())
-    await asyncio.wait((task, ready), timeout=_START_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait((task, ready), timeout=start_seconds, return_when=asyncio.FIRST_COMPLETED)
     ready.cancel()
     if task.done():
         task.result()  # raise what stopped it
     if service.address is None:
         stop.set()
         await task
-        raise TimeoutError(f"the Slack service did not listen within {_START_SECONDS:.0f} s")
+        raise TimeoutError(f"the Slack service did not listen within {start_seconds:.0f} s")
     on_ready(service.address)
     await task
 
@@ -145,6 +147,7 @@ def _child(argv: Sequence[str]) -> int:
                 answer_processes=processes,
                 articles_dir=Path(articles[0]),
                 multilingual=False,
+                start_seconds=1800,  # a large archive: the worker opens it first
             )
         else:
             await serve_bot(api_url, Path(data_dir), stop, ready, answer_processes=processes)
