@@ -196,23 +196,41 @@ class PassageTable(Sequence[Passage]):
         return self._blob[start:end].decode("utf-8", "replace")
 
 
+_Record = tuple[str, str, str, str | None, str | None, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class ArchiveState:
-    """A saved state: articles (text left empty), their file stamps, passages, index key.
+    """A saved state: articles' metadata, their file stamps, passages, index key.
 
     Attributes:
-        articles: The articles in id order; ``text`` is empty (the passages hold it).
+        records: Per article id: its file below the folder, SHA-256, title, publisher, address
+            and date (ISO or None); :meth:`article` makes the article (with an empty ``text``).
         stamps: Each article's file stamp, by article id.
         passages: The passages of every article.
         key: The key of the index saved with this state.
         saved_ns: When the state was written (``time.time_ns``).
     """
 
-    articles: tuple[Article, ...]
+    records: Mapping[str, _Record]
     stamps: Mapping[str, FileStamp]
     passages: PassageTable
     key: str
     saved_ns: int
+
+    def article(self, article_id: str, path: Path) -> Article:
+        """The saved article ``article_id``, read from ``path``; its ``text`` is empty."""
+        _relative, digest, title, source, url, published = self.records[article_id]
+        return Article(
+            id=article_id,
+            title=title,
+            source=source,
+            url=url,
+            published=dt.date.fromisoformat(published) if published else None,
+            text="",
+            path=path,
+            digest=digest,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +274,7 @@ def refresh_articles(directory: Path, state: ArchiveState | None) -> Refreshed:
     """
     if not directory.is_dir():
         load_articles(directory)  # raises the ArticleError of a missing folder
-    saved = {a.id: a for a in state.articles} if state is not None else {}
+    saved = state.records if state is not None else {}
     paths, unsafe = scan_folder(directory)
     skipped: list[SkippedFile] = list(unsafe)
     articles: dict[str, Article] = {}
@@ -268,11 +286,11 @@ def refresh_articles(directory: Path, state: ArchiveState | None) -> Refreshed:
     for path in paths:
         article_id = path.stem
         stamp = stamp_of(path)  # before reading: a change while reading shows next time
+        name = str(path)
+        relative = (
+            name[len(prefix) :] if name.startswith(prefix) else str(path.relative_to(directory))
+        )
         if stamp is not None:
-            name = str(path)
-            relative = (
-                name[len(prefix) :] if name.startswith(prefix) else str(path.relative_to(directory))
-            )
             listing.append((relative, stamp.size, stamp.mtime_ns))
         if article_id in articles:
             logger.warning(
@@ -283,15 +301,15 @@ def refresh_articles(directory: Path, state: ArchiveState | None) -> Refreshed:
             skipped.append(SkippedFile(path, "duplicate article id"))
             continue
         old = saved.get(article_id)
+        same_file = old is not None and old[0] == relative
         if (
-            old is not None
+            same_file
             and state is not None
             and stamp is not None
-            and old.path == path
             and state.stamps.get(article_id) == stamp
             and stamp.mtime_ns < state.saved_ns - RACY_NS
         ):
-            articles[article_id], stamps[article_id] = old, stamp
+            articles[article_id], stamps[article_id] = state.article(article_id, path), stamp
             unchanged.add(article_id)
             continue
         read += 1
@@ -304,7 +322,7 @@ def refresh_articles(directory: Path, state: ArchiveState | None) -> Refreshed:
         articles[article_id] = article
         if stamp is not None:
             stamps[article_id] = stamp
-        if old is not None and old.digest == article.digest and old.path == path:
+        if same_file and old is not None and old[1] == article.digest:
             unchanged.add(article_id)
     ordered = tuple(articles[key] for key in sorted(articles))
     return Refreshed(
@@ -387,22 +405,23 @@ def load_state(directory: Path, articles_dir: Path, chunking: str) -> ArchiveSta
             if name != _BLOB and _sha256(path) != facts["sha256"]:
                 raise ValueError(f"{name} does not match its checksum")
         records = json.loads((directory / "articles.json").read_text(encoding="utf-8"))
-        articles: list[Article] = []
+        if not isinstance(records, list):
+            raise ValueError("articles.json is not a list")
+        ids: list[str] = []
+        saved: dict[str, _Record] = {}
         stamps: dict[str, FileStamp] = {}
         for record in records:
-            article, stamp = _article(record, articles_dir)
-            articles.append(article)
-            stamps[article.id] = stamp
+            article_id, kept, stamp = _checked(record)
+            ids.append(article_id)
+            saved[article_id], stamps[article_id] = kept, stamp
         arrays = {
             name: np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             for name in _ARRAYS
         }
         blob = _map(directory / _BLOB)
-        _check_table(arrays, len(articles), len(blob))
-        table = PassageTable([a.id for a in articles], blob, arrays)
-        return ArchiveState(
-            tuple(articles), stamps, table, str(manifest["key"]), int(manifest["saved_ns"])
-        )
+        _check_table(arrays, len(ids), len(blob))
+        table = PassageTable(ids, blob, arrays)
+        return ArchiveState(saved, stamps, table, str(manifest["key"]), int(manifest["saved_ns"]))
     except FileNotFoundError:
         logger.info("no archive state in %s yet", directory)
     except Exception as error:  # an untrusted state must never stop the start
@@ -418,7 +437,8 @@ def _record(article: Article, articles_dir: Path, stamp: FileStamp | None) -> li
             article.url, published]  # fmt: skip
 
 
-def _article(record: object, articles_dir: Path) -> tuple[Article, FileStamp]:
+def _checked(record: object) -> tuple[str, _Record, FileStamp]:
+    """An article record's id, metadata and stamp, after checking its shape."""
     if not isinstance(record, list) or len(record) != 9:
         raise ValueError("an article record is not a list of 9 values")
     relative, size, mtime, digest, article_id, title, source, url, published = record
@@ -428,17 +448,9 @@ def _article(record: object, articles_dir: Path) -> tuple[Article, FileStamp]:
         raise ValueError("an article record has a stamp of the wrong type")
     if not all(x is None or isinstance(x, str) for x in (source, url, published)):
         raise ValueError("an article record has a field of the wrong type")
-    article = Article(
-        id=article_id,
-        title=title,
-        source=source,
-        url=url,
-        published=dt.date.fromisoformat(published) if published else None,
-        text="",
-        path=articles_dir / relative,
-        digest=digest,
-    )
-    return article, FileStamp(size, mtime)
+    if published:
+        dt.date.fromisoformat(published)  # a bad date is a damaged state (ValueError)
+    return article_id, (relative, digest, title, source, url, published), FileStamp(size, mtime)
 
 
 def _check_table(arrays: Mapping[str, npt.NDArray[Any]], n_articles: int, blob_size: int) -> None:
