@@ -157,9 +157,11 @@ class KnowledgeBase:
         loaded = fresh.load
         read = f" ({fresh.read} read, the rest from the saved state)" if state else ""
         say(f"Loaded {len(loaded.articles)} articles from {articles_dir}{read}")
-        articles, passages, state_current = _passages(fresh, state)
+        texts = {a.id: a.text for a in loaded.articles if a.text}  # then the only holder of text
+        articles = tuple(dataclasses.replace(a, text="") if a.text else a for a in loaded.articles)
         fresh = dataclasses.replace(fresh, load=ArticleLoad(articles, loaded.skipped))
-        loaded = fresh.load  # the articles' texts are in the passages now; let them go
+        loaded = fresh.load
+        passages, state_current = _passages(fresh, state, texts)
         vectors = (
             None
             if encoder is None
@@ -284,31 +286,28 @@ def _save(index: SearchIndex, cache_dir: Path, key: str) -> str | None:
 
 
 def _passages(
-    fresh: Refreshed, state: ArchiveState | None
-) -> tuple[tuple[Article, ...], PassageTable, bool]:
-    """The articles (text dropped), their passages, and whether the saved state holds as is.
+    fresh: Refreshed, state: ArchiveState | None, texts: dict[str, str]
+) -> tuple[PassageTable, bool]:
+    """The articles' passages, and whether the saved state holds as is.
 
-    Articles whose bytes are unchanged keep their saved passages; only the others are split.
-    Once split, an article's text is not kept: its passages hold it (as after a start from the
-    saved state).
+    Articles whose bytes are unchanged keep their saved passages; only the others are split,
+    from ``texts`` (the texts of the articles read), each text let go once split: the passages
+    hold it (as after a start from the saved state).
     """
-    articles = tuple(
-        a if not a.text else dataclasses.replace(a, text="") for a in fresh.load.articles
-    )
-    ids = [a.id for a in articles]
+    ids = [a.id for a in fresh.load.articles]
     same = state is not None and list(state.passages.article_ids) == ids
     if state is not None and same and fresh.unchanged.issuperset(ids):
-        return articles, state.passages, dict(fresh.stamps) == dict(state.stamps)
+        return state.passages, dict(fresh.stamps) == dict(state.stamps)
     groups = (
         (
-            a.id,
-            state.passages.of_article(a.id)
-            if state is not None and a.id in fresh.unchanged
-            else split_passages(a.id, a.text),
+            article_id,
+            state.passages.of_article(article_id)
+            if state is not None and article_id in fresh.unchanged
+            else split_passages(article_id, texts.pop(article_id, "")),
         )
-        for a in fresh.load.articles
+        for article_id in ids
     )
-    return articles, PassageTable.from_groups(groups), False
+    return PassageTable.from_groups(groups), False
 
 
 def _save_state(

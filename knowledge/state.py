@@ -94,7 +94,7 @@ class PassageTable(Sequence[Passage]):
     def __init__(
         self,
         article_ids: Sequence[str],
-        blob: bytes | mmap.mmap,
+        blob: bytes | bytearray | mmap.mmap,
         arrays: Mapping[str, npt.NDArray[Any]],
     ) -> None:
         """Hold the parts (see :meth:`from_passages` and :func:`load_state`)."""
@@ -141,10 +141,10 @@ class PassageTable(Sequence[Passage]):
             "passage_heading": np.frombuffer(heading, dtype=np.int8).astype(np.bool_),
             "article_passages": np.frombuffer(article_passages, dtype=np.int64).copy(),
         }
-        return cls(article_ids, bytes(blob), arrays)
+        return cls(article_ids, blob, arrays)  # the bytearray itself: no copy of the text
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
-        """The offset arrays (the blob is :meth:`blob_bytes`)."""
+        """The offset arrays (the blob is :meth:`blob_view`)."""
         return {
             "slots": self._slots,
             "passage_slots": self._passage_slots,
@@ -152,9 +152,9 @@ class PassageTable(Sequence[Passage]):
             "article_passages": self._article_passages,
         }
 
-    def blob_bytes(self) -> bytes:
-        """The UTF-8 blob of every slot."""
-        return bytes(self._blob)
+    def blob_view(self) -> memoryview:
+        """The UTF-8 blob of every slot, without a copy."""
+        return memoryview(self._blob)
 
     def __len__(self) -> int:
         """Number of passages."""
@@ -363,7 +363,8 @@ def save_state(
                 np.save(out, array, allow_pickle=False)
             files[buffer.name] = {"size": buffer.stat().st_size, "sha256": _sha256(buffer)}
         blob = tmp / _BLOB
-        blob.write_bytes(passages.blob_bytes())
+        with blob.open("wb") as out:
+            out.write(passages.blob_view())
         files[_BLOB] = {"size": blob.stat().st_size}
         manifest = {
             "format": _FORMAT,
