@@ -33,6 +33,7 @@ from bot import (
     Newsdesk,
     NewsdeskError,
     PlatformService,
+    ReplyKind,
     Runtime,
     Settings,
     backup_store,
@@ -74,7 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="serve every configured chat platform and deliver digests (console if none)"
     )
-    commands.add_parser("sources", help="list the indexed articles with their metadata")
+    sources = commands.add_parser(
+        "sources", help="list the indexed articles with their metadata, newest first, by page"
+    )
+    sources.add_argument(
+        "page", nargs="?", type=_page, default=1, help="which page of 20 (default 1)"
+    )
 
     index = commands.add_parser("index", help="build or refresh the search index")
     index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
@@ -102,9 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check the articles folder, the saved index, the store and the encoder"
     )
     bench = commands.add_parser(
-        "bench", help="benchmarks: search speed at scale, bot latency end to end"
+        "bench", help="benchmarks: search speed at scale, bot latency, a large archive end to end"
     )
-    bench.add_argument("which", choices=("search", "bot"), help="which benchmark")
+    bench.add_argument("which", choices=("search", "bot", "archive"), help="which benchmark")
     bench.add_argument("options", nargs=argparse.REMAINDER, help="its options (see --help)")
 
     discord = commands.add_parser("discord", help="Discord helpers")
@@ -134,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
+
+
+def _page(text: str) -> int:
+    """A page number of ``sources``: a whole number from 1."""
+    if not text.isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a page is a whole number from 1, not {text!r}")
+    return int(text)
 
 
 def _date(text: str) -> dt.date:
@@ -261,12 +274,26 @@ def _run(
         reply = core.digest_now(args.topic, since=args.since)
         stdout.write(to_terminal(reply, core.phrases, color=_use_color(stdout)) + "\n")
         return 0
-    if args.command in ("sources", "feedback"):
-        sources = args.command == "sources"
-        report = "\n".join(core.feedback_report()) if not sources else ""
-        stdout.write((to_terminal(core.list_sources(), core.phrases) if sources else report) + "\n")
+    return _report(args, core, stdout, stderr)
+
+
+def _report(args: argparse.Namespace, core: Newsdesk, stdout: TextIO, stderr: TextIO) -> int:
+    """``sources``, ``feedback`` and ``index``: print what the core says."""
+    if args.command == "sources":
+        return _sources(core, args.page, stdout, stderr)
+    if args.command == "feedback":
+        stdout.write("\n".join(core.feedback_report()) + "\n")
         return 0
     return _index(core, stdout, stderr)
+
+
+def _sources(core: Newsdesk, page: int, stdout: TextIO, stderr: TextIO) -> int:
+    listing = core.list_sources(page)
+    if listing.kind is ReplyKind.PROBLEM:  # no such page: say so on stderr, exit 1
+        stderr.write(f"newsdesk: {listing.text}\n")
+        return 1
+    stdout.write(to_terminal(listing, core.phrases) + "\n")
+    return 0
 
 
 def _index(core: Newsdesk, stdout: TextIO, stderr: TextIO) -> int:
@@ -283,6 +310,10 @@ def _bench(which: str, options: list[str]) -> int:
         from benchmarks.search import main as search  # noqa: PLC0415
 
         return search(options)
+    if which == "archive":
+        from benchmarks.archive import main as archive  # noqa: PLC0415
+
+        return archive(options)
     from benchmarks.bot import main as bot  # noqa: PLC0415
 
     return bot(options)

@@ -67,8 +67,11 @@ async def serve_bot(
     on_ready: Callable[[str], None],
     *,
     answer_processes: int = 1,
+    articles_dir: Path = BUNDLED_SEEDS,
+    multilingual: bool | None = None,
+    start_seconds: float = _START_SECONDS,
 ) -> None:
-    """Serve the bot over the seed archive in HTTP mode, as ``newsdesk run``, until ``stop``.
+    """Serve the bot over an archive (the seeds) in HTTP mode, as ``newsdesk run``, until ``stop``.
 
     Args:
         api_url: The fake Slack's Web API URL.
@@ -76,10 +79,13 @@ async def serve_bot(
         stop: Set to stop serving; answers in progress finish first.
         on_ready: Called with the URL of ``/slack/events`` once it is listening.
         answer_processes: Worker processes answering questions (0: threads of this process).
+        articles_dir: The articles folder.
+        multilingual: Use the sentence encoder (None: the settings' default).
+        start_seconds: How long the service may take to listen once the core is built.
     """
     settings = Settings(  # type: ignore[call-arg]  # no .env; every Slack setting given
         _env_file=None,
-        articles_dir=BUNDLED_SEEDS,
+        articles_dir=articles_dir,
         data_dir=data_dir,
         slack_bot_token=SecretStr(BOT_TOKEN),
         slack_app_token=None,
@@ -90,26 +96,31 @@ async def serve_bot(
         slack_subscription_managers="",
         answer_processes=answer_processes,
     )
+    if multilingual is not None:
+        settings = settings.model_copy(update={"multilingual": multilingual})
     core = build_newsdesk(settings)
     workers = CoreWorkers(core, settings)
     service = SlackService(core, settings, workers=workers)
     task = asyncio.ensure_future(serve(core, [service], settings, stop, workers=workers))
     ready = asyncio.ensure_future(service.ready.wait())
-    await asyncio.wait((task, ready), timeout=_START_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait((task, ready), timeout=start_seconds, return_when=asyncio.FIRST_COMPLETED)
     ready.cancel()
     if task.done():
         task.result()  # raise what stopped it
     if service.address is None:
         stop.set()
         await task
-        raise TimeoutError(f"the Slack service did not listen within {_START_SECONDS:.0f} s")
+        raise TimeoutError(f"the Slack service did not listen within {start_seconds:.0f} s")
     on_ready(service.address)
     await task
 
 
 def _child(argv: Sequence[str]) -> int:
-    """Run the bot side here: ``API_URL DATA_DIR ANSWER_PROCESSES``; stop when stdin closes."""
-    api_url, data_dir, answer_processes = argv
+    """Run the bot side: ``API_URL DATA_DIR ANSWER_PROCESSES [ARTICLES_DIR]``; stop at stdin EOF.
+
+    With ``ARTICLES_DIR`` the archive is that folder and the sentence encoder is off.
+    """
+    api_url, data_dir, answer_processes, *articles = argv
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     out = sys.stdout
     sys.stdout = sys.stderr  # stdout carries only the protocol lines
@@ -126,9 +137,20 @@ def _child(argv: Sequence[str]) -> int:
             loop.call_soon_threadsafe(stop.set)
 
         threading.Thread(target=watch_stdin, name="stdin-watch", daemon=True).start()
-        await serve_bot(
-            api_url, Path(data_dir), stop, ready, answer_processes=int(answer_processes)
-        )
+        processes = int(answer_processes)
+        if articles:
+            await serve_bot(
+                api_url,
+                Path(data_dir),
+                stop,
+                ready,
+                answer_processes=processes,
+                articles_dir=Path(articles[0]),
+                multilingual=False,
+                start_seconds=1800,  # a large archive: the worker opens it first
+            )
+        else:
+            await serve_bot(api_url, Path(data_dir), stop, ready, answer_processes=processes)
 
     asyncio.run(run())
     return 0
@@ -144,9 +166,18 @@ class BotProcess:
     @classmethod
     @asynccontextmanager
     async def start(
-        cls, api_url: str, data_dir: Path, answer_processes: int
+        cls,
+        api_url: str,
+        data_dir: Path,
+        answer_processes: int,
+        articles_dir: Path | None = None,
+        start_seconds: float = _START_SECONDS,
     ) -> AsyncIterator[BotProcess]:
-        """Start the child, wait until it listens, and stop it (gracefully, then by force)."""
+        """Start the child, wait until it listens, and stop it (gracefully, then by force).
+
+        With ``articles_dir`` the bot serves that folder with the sentence encoder off.
+        """
+        archive = [] if articles_dir is None else [str(articles_dir.resolve())]
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -154,13 +185,14 @@ class BotProcess:
             api_url,
             str(data_dir.resolve()),
             str(answer_processes),
+            *archive,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=ROOT,
             start_new_session=True,  # its own process group, killed as one (and no Ctrl-C)
         )
         try:
-            address = await asyncio.wait_for(_ready_line(process), _START_SECONDS)
+            address = await asyncio.wait_for(_ready_line(process), start_seconds)
             yield cls(process, address)
         finally:
             await _stop(process)

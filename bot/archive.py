@@ -1,15 +1,18 @@
 """The live archive: the current knowledge base, refreshed in the background.
 
-New articles appear without a restart. :meth:`Archive.watch` scans the articles folder (and the
-feeds folder beside it, given as ``also``) every few seconds (names, sizes and modification
-times of its ``.txt``/``.md`` files: a cheap ``stat`` per file, no reading, and only the files
-the loader would read: see :func:`knowledge.scan_folder`); when that fingerprint changes it
-reopens the knowledge base in a worker thread (the saved index is reused if nothing that
-matters changed) and swaps it in. Questions keep being answered from
-the previous knowledge base meanwhile: readers take ``archive.current`` once per request, and
-the swap is a single attribute assignment. A failed refresh is logged and the old knowledge base
-stays. Each swap bumps :attr:`Archive.generation`, which tells the answering worker processes
-(:mod:`bot.workers`) to reopen their own copies.
+New articles appear without a restart. :meth:`Archive.watch` looks at the articles folder (and
+the feeds folder beside it, given as ``also``) every few seconds through a :class:`FolderWatch`
+each: a ``stat`` of each folder (a file added, removed or
+renamed changes its folder's time stamp) and of a rolling slice of the files (a file rewritten in
+place is seen within a few minutes even at 10^5 files), so an idle look costs O(folders + slice),
+not a ``stat`` per file. Only when that finds something is the whole folder listed (names, sizes
+and modification times of the files the loader would read: see :func:`knowledge.scan_folder`);
+when that fingerprint changed it reopens the knowledge base in a worker thread (from the saved
+state: only changed files are read, see :mod:`knowledge.state`) and swaps it in. Questions keep
+being answered from the previous knowledge base meanwhile: readers take ``archive.current`` once
+per request, and the swap is a single attribute assignment. A failed refresh is logged and the old
+knowledge base stays. Each swap bumps :attr:`Archive.generation`, which tells the answering worker
+processes (:mod:`bot.workers`) to reopen their own copies.
 """
 
 from __future__ import annotations
@@ -17,17 +20,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from knowledge import KnowledgeBase, scan_folder
 
-__all__ = ["Archive", "folder_fingerprint"]
+__all__ = ["Archive", "FolderWatch", "folder_fingerprint"]
 
 logger = logging.getLogger(__name__)
 
 Fingerprint = tuple[tuple[str, int, int], ...]
+RACY_NS = 2_000_000_000  # a time stamp this close to the look that recorded it is not trusted
+SWEEP_FILES = 2000  # files whose stamps one look checks, in turn
 
 
 def folder_fingerprint(folder: Path) -> Fingerprint:
@@ -41,6 +47,65 @@ def folder_fingerprint(folder: Path) -> Fingerprint:
             continue
         entries.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(entries))
+
+
+class FolderWatch:
+    """Tells cheaply whether an articles folder may have changed since it was last listed."""
+
+    def __init__(self, folder: Path, *, sweep: int = SWEEP_FILES) -> None:
+        """List ``folder`` now; :meth:`poll` then compares against that listing."""
+        self.folder = folder
+        self._sweep = sweep
+        self._dirs: dict[str, int] = {}
+        self._files: list[tuple[Path, int, int]] = []
+        self._cursor = 0
+        self._listed_ns = 0
+        self.fingerprint: Fingerprint = ()
+        self.rescan()
+
+    def rescan(self) -> Fingerprint:
+        """List the whole folder again (O(files)); return and keep its fingerprint."""
+        listed_ns = time.time_ns()
+        dirs: dict[str, int] = {}
+        for root, dirnames, _files in os.walk(self.folder):
+            dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+            with contextlib.suppress(OSError):
+                dirs[root] = os.stat(root).st_mtime_ns
+        fingerprint = folder_fingerprint(self.folder)
+        self._dirs, self._listed_ns, self.fingerprint = dirs, listed_ns, fingerprint
+        self._files = [(self.folder / name, size, mtime) for name, size, mtime in fingerprint]
+        self._cursor = 0
+        return fingerprint
+
+    def poll(self) -> bool:
+        """Whether something may have changed since :meth:`rescan` (O(folders + slice)).
+
+        A folder's time stamp changes when an entry is added, removed or renamed; a file
+        rewritten in place is found by the rolling slice. A stamp within :data:`RACY_NS` of
+        the listing counts as changed (the file system's clock may not have ticked yet).
+        """
+        trusted_before = self._listed_ns - RACY_NS
+        if not self._dirs:
+            return self.folder.is_dir()  # a folder that appeared
+        for root, mtime in self._dirs.items():
+            try:
+                now = os.stat(root).st_mtime_ns
+            except OSError:
+                return True
+            if now != mtime or mtime >= trusted_before:
+                return True
+        count = len(self._files)
+        for step in range(min(self._sweep, count)):
+            path, size, mtime = self._files[(self._cursor + step) % count]
+            try:
+                info = path.stat()
+            except OSError:
+                return True
+            if (info.st_size, info.st_mtime_ns) != (size, mtime) or mtime >= trusted_before:
+                return True
+        if count:
+            self._cursor = (self._cursor + self._sweep) % count
+        return False
 
 
 class Archive:
@@ -60,15 +125,19 @@ class Archive:
         """
         self._current = current
         self._folder = folder
-        self._also = tuple(also)
         self._reopen = reopen
-        self._seen = self._fingerprint()
+        self._also = tuple(also)
+        self._watches: tuple[FolderWatch, ...] = ()  # made at the first look: `ask` needs none
+        self._seen = self._opened_fingerprint(current)
         self._generation = 0
 
-    def _fingerprint(self) -> tuple[Fingerprint, ...]:
+    def _opened_fingerprint(self, current: KnowledgeBase) -> tuple[Fingerprint, ...]:
+        """What opening ``current`` saw of each folder (its own listing of the articles folder)."""
         if self._folder is None:
             return ()
-        return tuple(folder_fingerprint(f) for f in (self._folder, *self._also))
+        listed = current.listing or not current.articles
+        main = current.listing if listed else folder_fingerprint(self._folder)
+        return (main, *(folder_fingerprint(f) for f in self._also))
 
     @property
     def current(self) -> KnowledgeBase:
@@ -76,8 +145,23 @@ class Archive:
         return self._current
 
     def changed(self) -> bool:
-        """Tell whether the folder differs from what the current knowledge base reflects."""
-        return self._folder is not None and self._fingerprint() != self._seen
+        """Tell whether the folder differs from what the current knowledge base reflects.
+
+        Cheap while nothing changes (:meth:`FolderWatch.poll`); the folder is listed only when
+        the watch sees something.
+        """
+        if self._folder is None:
+            return False
+        if not self._watches:  # lists each folder once
+            self._watches = tuple(FolderWatch(f) for f in (self._folder, *self._also))
+        else:
+            for watch in self._watches:
+                if watch.poll():
+                    watch.rescan()
+        return self._fingerprint() != self._seen
+
+    def _fingerprint(self) -> tuple[Fingerprint, ...]:
+        return tuple(watch.fingerprint for watch in self._watches)
 
     @property
     def generation(self) -> int:
@@ -90,11 +174,9 @@ class Archive:
         Blocking (it may read and index articles): call it from a worker, not an event loop.
         A failed reopen is logged and the old knowledge base stays.
         """
-        if self._folder is None or self._reopen is None:
+        if self._folder is None or self._reopen is None or not self.changed():
             return False
         fingerprint = self._fingerprint()
-        if fingerprint == self._seen:
-            return False
         started = time.perf_counter()
         try:
             fresh = self._reopen()

@@ -58,7 +58,9 @@ class Help:
 
 @dataclass(frozen=True, slots=True)
 class ListSources:
-    """List the indexed articles."""
+    """List the indexed articles, one page of them (newest first), page 1 the newest."""
+
+    page: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,8 +224,8 @@ def parse_command(text: str) -> Command:
     keyword = head.lower()
     if keyword in _HELP and not rest.strip():
         return Help()
-    if keyword in _SOURCES and not rest.strip():
-        return ListSources()
+    if keyword in _SOURCES and (not rest.strip() or rest.strip().isdecimal()):
+        return ListSources(int(rest) if rest.strip() else 1)
     if keyword in _ASK:
         return Ask(rest.strip())
     if keyword in _DIGEST:

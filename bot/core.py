@@ -39,10 +39,13 @@ from bot.questions import clean_question
 from bot.replies import Reply, ReplyKind, paragraph
 from bot.store import AnsweredQuestion, Destination, StoreError, Turn, require_vote
 from bot.subscriptions import DigestDesk, RequestContext
-from knowledge import KnowledgeBase
+from knowledge import Article, KnowledgeBase
 from knowledge.languages import detect_language, text_language
 
-__all__ = ["CONSOLE", "Newsdesk"]
+__all__ = ["CONSOLE", "SOURCES_PAGE", "Newsdesk", "newest_first"]
+
+SOURCES_PAGE = 20
+"""Articles on one page of ``sources``."""
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +103,8 @@ class Newsdesk:
         match parse_command(text):
             case Help():
                 return self.help(context.destination.platform if context else None)
-            case ListSources():
-                return self.list_sources()
+            case ListSources(page):
+                return self.list_sources(page)
             case Ask(question):
                 earlier = self.earlier_turns(context)
                 platform = context.destination.platform if context else None
@@ -324,11 +327,25 @@ class Newsdesk:
         }.get(platform or "", self.phrases.help_lines)
         return Reply.info(intro, *(f"• {line}" for line in lines))
 
-    def list_sources(self) -> Reply:
-        """The indexed articles: title, then publisher and date."""
+    def list_sources(self, page: int = 1) -> Reply:
+        """One page of the indexed articles, newest first: title, then publisher and date.
+
+        Pages hold :data:`SOURCES_PAGE` articles; undated articles come last, ties by id. A
+        page past the end gets a sentence saying how many pages there are.
+        """
         articles = self.knowledge.articles
-        lines = [self.phrases.sources_intro.format(count=len(articles))]
-        for article in articles:
+        count, pages = len(articles), max(1, -(-len(articles) // SOURCES_PAGE))
+        if not 1 <= page <= pages:
+            return _problem(
+                self.phrases.sources_no_page.format(page=page, count=count, pages=pages)
+            )
+        if pages == 1:
+            lines = [self.phrases.sources_intro.format(count=count)]
+        else:
+            following = page + 1 if page < pages else 1
+            intro = self.phrases.sources_page
+            lines = [intro.format(count=count, page=page, pages=pages, next=following)]
+        for article in newest_first(articles, page, SOURCES_PAGE):
             details = self.phrases.details(article.source, article.published)
             lines.append(f"• {article.title} ({details})" if details else f"• {article.title}")
         return Reply.info(*lines)
@@ -354,6 +371,15 @@ def _courtesy_reply(courtesy: Courtesy, text: str, count: int, phrases: Phrasebo
     own = phrasebook(language)
     sentence = own.thanks_reply if courtesy == "thanks" else own.greeting_reply
     return Reply((paragraph(sentence.format(count=count)),), kind=ReplyKind.INFO, question=text)
+
+
+def newest_first(articles: Sequence[Article], page: int, size: int) -> list[Article]:
+    """Page ``page`` (from 1) of ``size`` articles, newest first, undated last, ties by id."""
+    dated = sorted((a for a in articles if a.published), key=lambda a: a.id)
+    dated.sort(key=lambda a: a.published or dt.date.min, reverse=True)
+    undated = [a for a in articles if not a.published]
+    ordered = dated + sorted(undated, key=lambda a: a.id)
+    return ordered[(page - 1) * size : page * size]
 
 
 def _problem(sentence: str) -> Reply:

@@ -83,6 +83,8 @@ class Phrasebook:
     help_lines_slack: tuple[str, ...]
     help_lines_discord: tuple[str, ...]
     sources_intro: str
+    sources_page: str
+    sources_no_page: str
     greeting: str
     digest_heading: str
     digest_heading_topic: str
@@ -213,7 +215,7 @@ GERMAN = Phrasebook(
     help_lines=(
         f"Stell einfach eine Frage, zum Beispiel: {EXAMPLE_QUESTION}",
         "ask <Frage>: dasselbe, ausdrücklich",
-        "sources: die Artikel, die ich kenne",
+        "sources [Seite]: die Artikel, die ich kenne, die neuesten zuerst",
         "digest help: Digests neuer Artikel, auch regelmäßig",
         "feed add <URL> [every 30m], feed list, feed remove <Nummer>: Feeds, die das Archiv füllen",
         "help: diese Hilfe",
@@ -222,7 +224,7 @@ GERMAN = Phrasebook(
         f"/ask <Frage>: eine Antwort nur für dich, zum Beispiel /ask {EXAMPLE_QUESTION}",
         "@newsdesk <Frage>: eine Antwort für alle, im Thread; dort antworte ich auch ohne "
         "Erwähnung",
-        "/ask sources: die Artikel, die ich kenne",
+        "/ask sources [Seite]: die Artikel, die ich kenne, die neuesten zuerst",
         "/digest help: Digests neuer Artikel, auch regelmäßig",
         "/feed add <URL> [every 30m], /feed list, /feed remove <Nummer>: Feeds, die das Archiv "
         "füllen",
@@ -232,7 +234,7 @@ GERMAN = Phrasebook(
         f"/ask question: <Frage>: eine Antwort aus dem Archiv, zum Beispiel {EXAMPLE_QUESTION} "
         "(private: True: nur für dich)",
         "@newsdesk <Frage>: eine Antwort als Antwort auf deine Nachricht",
-        "/sources: die Artikel, die ich kenne",
+        "/sources [page]: die Artikel, die ich kenne, die neuesten zuerst",
         "/digest now, /digest subscribe, /digest list, /digest unsubscribe: Digests neuer "
         "Artikel, auch regelmäßig",
         "/feed add url: <URL> [every: 30m], /feed list, /feed remove number: <Nummer>: Feeds, "
@@ -240,6 +242,11 @@ GERMAN = Phrasebook(
         "/help: diese Hilfe",
     ),
     sources_intro="Ich kenne {count} Artikel:",
+    sources_page=(
+        "Ich kenne {count} Artikel, die neuesten zuerst. Seite {page} von {pages}; "
+        "`sources {next}` zeigt die nächsten."
+    ),
+    sources_no_page="Seite {page} gibt es nicht; die letzte ist Seite {pages} ({count} Artikel).",
     greeting="Newsdesk mit {count} Artikeln. Stell eine Frage oder tippe help; quit beendet.",
     digest_heading="Neu im Archiv",
     digest_heading_topic="Neu im Archiv zum Thema „{topic}“",
@@ -422,7 +429,7 @@ ENGLISH = Phrasebook(
     help_lines=(
         f"Just ask a question, for example: {EXAMPLE_QUESTION}",
         "ask <question>: the same, explicitly",
-        "sources: the articles I know",
+        "sources [page]: the articles I know, newest first",
         "digest help: digests of new articles, also on a schedule",
         "feed add <url> [every 30m], feed list, feed remove <number>: feeds that fill the archive",
         "help: this help",
@@ -431,7 +438,7 @@ ENGLISH = Phrasebook(
         f"/ask <question>: an answer only you see, for example /ask {EXAMPLE_QUESTION}",
         "@newsdesk <question>: an answer for everyone, in a thread; there I answer without a "
         "mention too",
-        "/ask sources: the articles I know",
+        "/ask sources [page]: the articles I know, newest first",
         "/digest help: digests of new articles, also on a schedule",
         "/feed add <url> [every 30m], /feed list, /feed remove <number>: feeds that fill the "
         "archive",
@@ -441,7 +448,7 @@ ENGLISH = Phrasebook(
         f"/ask question: <question>: an answer from the archive, for example {EXAMPLE_QUESTION} "
         "(private: True: only you see it)",
         "@newsdesk <question>: an answer as a reply to your message",
-        "/sources: the articles I know",
+        "/sources [page]: the articles I know, newest first",
         "/digest now, /digest subscribe, /digest list, /digest unsubscribe: digests of new "
         "articles, also on a schedule",
         "/feed add url: <url> [every: 30m], /feed list, /feed remove number: <number>: feeds "
@@ -449,6 +456,11 @@ ENGLISH = Phrasebook(
         "/help: this help",
     ),
     sources_intro="I know {count} articles:",
+    sources_page=(
+        "I know {count} articles, newest first. Page {page} of {pages}; "
+        "`sources {next}` shows the next ones."
+    ),
+    sources_no_page="There is no page {page}; the last is page {pages} ({count} articles).",
     greeting="Newsdesk with {count} articles. Ask a question or type help; quit leaves.",
     digest_heading="New in the archive",
     digest_heading_topic="New in the archive on “{topic}”",

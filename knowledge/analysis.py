@@ -195,6 +195,19 @@ class GermanAnalyzer:
                 words.append(Word(surface, offset + start, offset + end, term))
         return words
 
+    def tokens(self, text: str) -> list[str]:
+        """Return the tokens of a text in order, as :meth:`words` finds them (no analysis)."""
+        return _TOKEN.findall(text)
+
+    def token_words(self, token: str) -> tuple[tuple[str, str | None], ...]:
+        """Return the (surface, term) of each word of one token, as :meth:`words` gives them."""
+        pieces = self._pieces.get(token)
+        if pieces is None:
+            pieces = self._analyse_token(token)
+            if len(self._pieces) < _CACHE_LIMIT:
+                self._pieces[token] = pieces
+        return tuple((surface, term) for _start, _end, surface, term in pieces)
+
     def _analyse_token(self, token: str) -> tuple[_Piece, ...]:
         """Return the words of one token as (start, end, surface, term) relative to it."""
         spans = [(0, len(token))]

@@ -229,6 +229,12 @@ def scan_folder(directory: Path) -> tuple[tuple[Path, ...], tuple[SkippedFile, .
 
 
 def _article_paths(directory: Path, skipped: list[SkippedFile]) -> list[Path]:
+    """The safe article files below ``directory`` (an ``os.walk`` without following folder links).
+
+    A plain file or folder entry costs no system call beyond listing its folder (its type comes
+    from the listing, and being reached without a link it lies inside); only links are resolved.
+    """
+
     def unreadable(error: OSError) -> None:
         _skip(skipped, Path(error.filename or directory), f"unreadable: {error.strerror}")
 
@@ -238,23 +244,59 @@ def _article_paths(directory: Path, skipped: list[SkippedFile]) -> list[Path]:
         return []
     if not inside.is_dir():
         return []
-    found: list[Path] = []
-    for root, dirnames, filenames in os.walk(directory, onerror=unreadable):
-        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
-        for name in dirnames:
-            path = Path(root, name)
-            if path.is_symlink() and _outside(path, inside):
-                _skip_once(skipped, path, "symbolic link to a folder outside the articles folder")
-        for name in filenames:
-            if name.startswith(".") or Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
-                continue
-            path = Path(root, name)
-            problem = _unsafe(path, inside)
-            if problem:
-                _skip_once(skipped, path, problem)
-            else:
-                found.append(path)
-    return sorted(found, key=lambda path: path.relative_to(directory).parts)
+    found: list[tuple[tuple[str, ...], Path]] = []  # (parts below the folder, path)
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(directory), ())]
+    while pending:
+        root, parts = pending.pop()
+        try:
+            with os.scandir(root) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            unreadable(error)
+            continue
+        folders: list[tuple[str, tuple[str, ...]]] = []
+        for entry in entries:
+            if not entry.name.startswith("."):
+                item = (*parts, entry.name)
+                _visit(entry, item, inside=inside, found=found, folders=folders, skipped=skipped)
+        pending.extend(reversed(folders))
+    found.sort(key=lambda item: item[0])
+    return [path for _parts, path in found]
+
+
+def _visit(
+    entry: os.DirEntry[str],
+    parts: tuple[str, ...],
+    *,
+    inside: Path,
+    found: list[tuple[tuple[str, ...], Path]],
+    folders: list[tuple[str, tuple[str, ...]]],
+    skipped: list[SkippedFile],
+) -> None:
+    """Sort one listed entry: a folder to descend, an article file, or an unsafe entry."""
+    link = entry.is_symlink()
+    try:
+        folder = entry.is_dir()  # through a link, as os.walk tells folders from files
+    except OSError:
+        folder = False
+    if folder:
+        if not link:
+            folders.append((entry.path, parts))
+        elif _outside(Path(entry.path), inside):
+            reason = "symbolic link to a folder outside the articles folder"
+            _skip_once(skipped, Path(entry.path), reason)
+        return
+    if os.path.splitext(entry.name)[1].lower() not in ARTICLE_SUFFIXES:
+        return
+    path = Path(entry.path)
+    if not link and entry.is_file(follow_symlinks=False):
+        found.append((parts, path))
+        return
+    problem = _unsafe(path, inside)
+    if problem:
+        _skip_once(skipped, path, problem)
+    else:
+        found.append((parts, path))
 
 
 def _outside(path: Path, inside: Path) -> bool:

@@ -2,11 +2,15 @@
 
 :meth:`KnowledgeBase.open` loads the articles from a folder, splits them into passages, and reuses
 the index saved in the cache folder when the articles, the chunking and the analyzer are unchanged
-(content hashes), or builds and saves a new one.
+(content hashes), or builds and saves a new one. Beside the index it saves the archive's state
+(:mod:`knowledge.state`: metadata, file stamps and passages), so a start over an unchanged folder
+reads no article: a file is read only when its size or time stamp changed, and split again only
+when its bytes did.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import time
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.analysis import Analyzer, GermanAnalyzer
-from knowledge.articles import Article, SkippedFile, load_articles
+from knowledge.articles import Article, ArticleLoad, SkippedFile
 from knowledge.bm25 import Bm25Params
 from knowledge.dense import Encoder, SentenceVectors
 from knowledge.hybrid import PassageMeaning, QuestionMeaning, hybrid_search
@@ -24,6 +28,14 @@ from knowledge.index_store import IndexCacheError
 from knowledge.languages import language_shares
 from knowledge.matching import TermMatch, find_matches
 from knowledge.query import Query, QueryReader
+from knowledge.state import (
+    ArchiveState,
+    PassageTable,
+    Refreshed,
+    load_state,
+    refresh_articles,
+    save_state,
+)
 from knowledge.summaries import summarize
 from knowledge.text import Passage, split_passages
 
@@ -35,6 +47,7 @@ __all__ = ["CHUNKING_VERSION", "KnowledgeBase", "PassageHit"]
 CHUNKING_VERSION = "passages-1"
 
 Progress = Callable[[str], None]
+_LANGUAGE_SAMPLE = 400  # passages whose language is told, spread evenly over the archive
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +73,17 @@ class KnowledgeBase:
         build_seconds: float = 0.0,
         vectors: SentenceVectors | None = None,
         save_error: str | None = None,
+        listing: tuple[tuple[str, int, int], ...] = (),
     ) -> None:
-        """Hold already built parts; use :meth:`open` or :meth:`build` to make them."""
+        """Hold already built parts; use :meth:`open` or :meth:`build` to make them.
+
+        ``listing`` is what :meth:`open` saw of the folder (file, size, modification time), so a
+        watcher can start from it instead of listing the folder again.
+        """
         self.articles = tuple(articles)
-        self.passages = tuple(passages)
+        self.passages: Sequence[Passage] = (
+            passages if isinstance(passages, PassageTable) else tuple(passages)
+        )
         self.index = index
         self.skipped = tuple(skipped)
         self.loaded_from_cache = loaded_from_cache
@@ -71,10 +91,12 @@ class KnowledgeBase:
         self.vectors = vectors  # passage and sentence vectors, with a multilingual encoder
         self.meaning = None if vectors is None else PassageMeaning(vectors, _texts(self.passages))
         self.save_error = save_error
+        self.listing = listing
         self._by_id = {article.id: article for article in self.articles}
         self._passages_of: dict[str, list[Passage]] = {}
-        for passage in self.passages:
-            self._passages_of.setdefault(passage.article_id, []).append(passage)
+        if not isinstance(self.passages, PassageTable):
+            for passage in self.passages:
+                self._passages_of.setdefault(passage.article_id, []).append(passage)
         self._summaries: dict[str, tuple[str, ...]] = {}
         self._reader: QueryReader | None = None
 
@@ -133,11 +155,17 @@ class KnowledgeBase:
         """
         say = progress or (lambda _message: None)
         analyzer, params = analyzer or GermanAnalyzer(), params or Bm25Params()
-        loaded = load_articles(articles_dir, also=also)
-        say(f"Loaded {len(loaded.articles)} articles from {articles_dir}")
-        passages = [
-            p for article in loaded.articles for p in split_passages(article.id, article.text)
-        ]
+        state_dir = cache_dir.with_name(f"{cache_dir.name}-state")
+        state = None if rebuild else load_state(state_dir, articles_dir, CHUNKING_VERSION)
+        fresh = refresh_articles(articles_dir, state, also=also)
+        loaded = fresh.load
+        read = f" ({fresh.read} read, the rest from the saved state)" if state else ""
+        say(f"Loaded {len(loaded.articles)} articles from {articles_dir}{read}")
+        texts = {a.id: a.text for a in loaded.articles if a.text}  # then the only holder of text
+        articles = tuple(dataclasses.replace(a, text="") if a.text else a for a in loaded.articles)
+        fresh = dataclasses.replace(fresh, load=ArticleLoad(articles, loaded.skipped))
+        loaded = fresh.load
+        passages, state_current = _passages(fresh, state, texts)
         vectors = (
             None
             if encoder is None
@@ -152,6 +180,8 @@ class KnowledgeBase:
         index = None if rebuild else SearchIndex.load(cache_dir, key, analyzer, params)
         if index is not None and index.n_docs == len(passages):
             say(f"Reused the saved index of {len(passages)} passages in {cache_dir}")
+            if not (state_current and state is not None and state.key == key):
+                _save_state(state_dir, articles_dir, fresh, passages, key)
             return cls(
                 loaded.articles,
                 passages,
@@ -159,14 +189,18 @@ class KnowledgeBase:
                 skipped=loaded.skipped,
                 loaded_from_cache=True,
                 vectors=vectors,
+                listing=fresh.listing,
             )
         say(f"Indexing {len(passages)} passages of {len(loaded.articles)} articles ...")
         started = time.perf_counter()
-        index = SearchIndex.build([p.text for p in passages], analyzer, params)
+        index = SearchIndex.build_streaming(
+            (p.text for p in passages), analyzer, params, total=len(passages)
+        )
         seconds = time.perf_counter() - started
         save_error = _save(index, cache_dir, key)
         if save_error is None:
             say(f"Indexed {len(passages)} passages in {seconds:.2f} s; saved to {cache_dir}")
+            _save_state(state_dir, articles_dir, fresh, passages, key)
         else:
             say(f"Indexed {len(passages)} passages in {seconds:.2f} s; not saved: {save_error}")
         return cls(
@@ -177,6 +211,7 @@ class KnowledgeBase:
             build_seconds=seconds,
             vectors=vectors,
             save_error=save_error,
+            listing=fresh.listing,
         )
 
     def article(self, article_id: str) -> Article:
@@ -189,6 +224,8 @@ class KnowledgeBase:
 
     def passages_of(self, article_id: str) -> tuple[Passage, ...]:
         """The passages of one article, in order (empty for an unknown id)."""
+        if isinstance(self.passages, PassageTable):
+            return self.passages.of_article(article_id)
         return tuple(self._passages_of.get(article_id, ()))
 
     def summary(self, article_id: str) -> tuple[str, ...]:
@@ -203,7 +240,9 @@ class KnowledgeBase:
     def reader(self) -> QueryReader:
         """The question reader of this archive (made at the first question)."""
         if self._reader is None:
-            shares = language_shares([p.text for p in self.passages])
+            step = max(1, len(self.passages) // _LANGUAGE_SAMPLE)  # the sample language_shares
+            sample = [self.passages[i].text for i in range(0, len(self.passages), step)]
+            shares = language_shares(sample[:_LANGUAGE_SAMPLE], sample=_LANGUAGE_SAMPLE)
             self._reader = QueryReader(self.index, languages=shares)
         return self._reader
 
@@ -262,3 +301,54 @@ def _save(index: SearchIndex, cache_dir: Path, key: str) -> str | None:
         return None
     logger.warning("%s; answering from memory (the index is rebuilt at the next start)", cause)
     return cause
+
+
+def _passages(
+    fresh: Refreshed, state: ArchiveState | None, texts: dict[str, str]
+) -> tuple[PassageTable, bool]:
+    """The articles' passages, and whether the saved state holds as is.
+
+    Articles whose bytes are unchanged keep their saved passages; only the others are split,
+    from ``texts`` (the texts of the articles read), each text let go once split: the passages
+    hold it (as after a start from the saved state).
+    """
+    ids = [a.id for a in fresh.load.articles]
+    same = state is not None and list(state.passages.article_ids) == ids
+    if state is not None and same and fresh.unchanged.issuperset(ids):
+        return state.passages, dict(fresh.stamps) == dict(state.stamps)
+    groups = (
+        (
+            article_id,
+            state.passages.of_article(article_id)
+            if state is not None and article_id in fresh.unchanged
+            else split_passages(article_id, texts.pop(article_id, "")),
+        )
+        for article_id in ids
+    )
+    return PassageTable.from_groups(groups), False
+
+
+def _save_state(
+    directory: Path,
+    articles_dir: Path,
+    fresh: Refreshed,
+    passages: PassageTable,
+    key: str,
+) -> None:
+    """Save the archive state beside the index; a failure is logged (the next start reads all)."""
+    try:
+        save_state(
+            directory,
+            articles_dir=articles_dir,
+            articles=fresh.load.articles,
+            stamps=fresh.stamps,
+            passages=passages,
+            key=key,
+            chunking=CHUNKING_VERSION,
+        )
+    except OSError as error:
+        logger.warning(
+            "cannot save the archive state to %s: %s; the next start reads every article",
+            directory,
+            error.strerror or error,
+        )

@@ -112,6 +112,8 @@ class ImpactMatrix:
         docs: Sequence[Sequence[str]],
         params: Bm25Params = DEFAULT_BM25,
         block_size: int = 65536,
+        *,
+        lengths: IntArray | None = None,
     ) -> ImpactMatrix:
         """Compute the impact matrix of tokenised documents with vectorised numpy.
 
@@ -129,12 +131,14 @@ class ImpactMatrix:
             docs: One sequence of terms per document (repeats count as term frequency).
             params: BM25 parameters.
             block_size: Documents counted per numpy pass.
+            lengths: Each document's number of terms, when known (saves a pass over ``docs``).
 
         Returns:
             The matrix; ``scores`` of it equals ``BM25Okapi(docs, ...).get_scores``.
         """
         n_docs = len(docs)
-        lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=n_docs)
+        if lengths is None:
+            lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=n_docs)
         rows = _RowNumbers()
         blocks = [
             _count_block(docs[first : first + block_size], first, lengths, rows)

@@ -29,6 +29,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
 _BYLINE = re.compile(r"^(?:von|by)\s", re.I)
 _CREDIT = re.compile(r"^(?:foto|fotos|bild|bilder|grafik|quelle|photo|image|credit)s?\s*:", re.I)
 
+_ALNUM_TOKEN = re.compile(r"\S*?[^\W_]\S*")
 _BODY_MIN_WORDS = 20
 _MAX_HEADER_LINES = 8
 _HEADLINE_MIN_WORDS = 4
@@ -37,7 +38,11 @@ _IMAGE_MAX_WORDS = 6
 
 
 def _words(text: str) -> int:
-    return sum(1 for token in text.split() if any(char.isalnum() for char in token))
+    """Whitespace-separated tokens holding a letter or digit (``[^\\W_]`` is ``str.isalnum``).
+
+    One match per such token: it starts at the token's start and ``\\S*`` runs to its end.
+    """
+    return len(_ALNUM_TOKEN.findall(text))
 
 
 def _letter_words(text: str) -> int:

@@ -16,7 +16,7 @@ index cache (it is never deleted).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from knowledge.compounds import (
     compound_terms,
     corpus_vocabulary,
 )
+from knowledge.index_build import build_index
 from knowledge.index_store import IndexCacheError, load_index, save_index
 
 __all__ = [
@@ -206,19 +207,49 @@ class SearchIndex:
         Returns:
             The index.
         """
-        analysed: list[list[Word]] = []
-        for i, text in enumerate(documents):
-            analysed.append(analyzer.words(text))
-            if progress is not None and (i + 1) % 1000 == 0:
-                progress(i + 1, len(documents))
-        if progress is not None:
-            progress(len(documents), len(documents))
-        return cls.build_from_words(
-            analysed,
+        return cls.build_streaming(
+            documents,
             analyzer,
             params,
             compound_weight=compound_weight,
             compounds=compounds,
+            total=len(documents),
+            progress=progress,
+        )
+
+    @classmethod
+    def build_streaming(
+        cls,
+        documents: Iterable[str],
+        analyzer: Analyzer,
+        params: Bm25Params = DEFAULT_BM25,
+        *,
+        compound_weight: float = DEFAULT_COMPOUND_WEIGHT,
+        compounds: CompoundParams = DEFAULT_COMPOUNDS,
+        total: int | None = None,
+        progress: Progress | None = None,
+    ) -> SearchIndex:
+        """The index of :meth:`build`, reading the texts once, a batch at a time.
+
+        Peak memory is the finished index plus 4 bytes per token (:mod:`knowledge.index_build`),
+        not a word object per token of the archive.
+        """
+        main, compound, decompounder = build_index(
+            documents,
+            analyzer,
+            params,
+            compound_weight=compound_weight,
+            compounds=compounds,
+            stopword=_stopword_test(analyzer),
+            total=total,
+            progress=progress,
+        )
+        return cls(
+            analyzer,
+            main=main,
+            compound=compound,
+            decompounder=decompounder,
+            compound_weight=compound_weight,
         )
 
     @classmethod

@@ -3,7 +3,8 @@
 :func:`save_index` writes JSON (manifest, term lists, vocabulary) and ``.npy`` arrays without
 pickle into a temporary sibling directory, then renames it into place. :func:`load_index`
 trusts nothing: format, caller key, analyzer fingerprint and parameters must match the manifest,
-every file its SHA-256, every array its dtype, shape and ranges. It never raises on a bad cache;
+every file its SHA-256, every array its dtype, shape and ranges; the arrays are then memory-mapped
+read-only, so the server and its answering workers share one copy. It never raises on a bad cache;
 it logs why and returns None, meaning "rebuild". :meth:`SearchIndex.save
 <knowledge.index.SearchIndex.save>` and :meth:`SearchIndex.load
 <knowledge.index.SearchIndex.load>` delegate here.
@@ -235,7 +236,8 @@ def _read_matrix(directory: Path, field: str, n_docs: int, params: Bm25Params) -
     arrays: dict[str, npt.NDArray[Any]] = {}
     for name in _ARRAYS:
         try:
-            array = np.load(directory / f"{field}.{name}.npy", allow_pickle=False)
+            # memory-mapped read-only: processes opening the same cache share its pages
+            array = np.load(directory / f"{field}.{name}.npy", mmap_mode="r", allow_pickle=False)
         except ValueError as error:
             raise _CacheRejectedError(
                 f"{field}.{name}.npy is not a plain array (pickled data is refused): {error}"

@@ -1,4 +1,4 @@
-"""The slash commands: ``/ask question [private]``, ``/sources``, ``/help``,
+"""The slash commands: ``/ask question [private]``, ``/sources [page]``, ``/help``,
 ``/digest now|subscribe|unsubscribe|list`` and ``/feed add|list|remove``.
 
 Descriptions are written in English as :class:`~discord.app_commands.locale_str` and translated to
@@ -58,6 +58,7 @@ GERMAN_DESCRIPTIONS: dict[str, str] = {
     ),
     "Only you see the answer": "Nur du siehst die Antwort",
     "The articles the bot knows": "Die Artikel, die der Bot kennt",
+    "Which page, 1 the newest": "Welche Seite, 1 die neuesten",
     "What the bot understands": "Was der Bot versteht",
     "Digests of new articles for this channel": "Digests neuer Artikel für diesen Kanal",
     "The latest articles (or those on a topic)": "Die neuesten Artikel (oder die zu einem Thema)",
@@ -152,6 +153,19 @@ def keyword_command(workers: CoreWorkers, name: str, description: str) -> SlashC
     return app_commands.Command(name=name, description=_(description), callback=run)
 
 
+def sources_command(workers: CoreWorkers) -> SlashCommand:
+    """``/sources [page]``: one page of the articles, newest first, ephemeral."""
+
+    @app_commands.command(name="sources", description=_("The articles the bot knows"))
+    @app_commands.describe(page=_("Which page, 1 the newest"))
+    async def sources(interaction: Interaction, page: app_commands.Range[int, 1] = 1) -> None:
+        text = "sources" if page == 1 else f"sources {page}"
+        answer = partial(workers.handle, text, interaction_context(interaction))
+        await respond(interaction, workers, answer, ephemeral=True)
+
+    return sources
+
+
 class DigestCommands(app_commands.Group):
     """``/digest``: digests of new articles for this channel, now or on a schedule."""
 
@@ -240,7 +254,7 @@ def slash_commands(workers: CoreWorkers) -> list[SlashCommand | app_commands.Gro
     """Every slash command of the bot, answered through ``workers``."""
     return [
         ask_command(workers),
-        keyword_command(workers, "sources", "The articles the bot knows"),
+        sources_command(workers),
         keyword_command(workers, "help", "What the bot understands"),
         DigestCommands(workers),
         FeedCommands(workers),

@@ -73,6 +73,16 @@ def test_sources_lists_the_five_seed_articles(seed_settings: Settings) -> None:
     assert "Microsoft verliert Kontrolle über OpenAI?" in out
 
 
+def test_sources_takes_a_page_and_a_page_past_the_end_exits_1(seed_settings: Settings) -> None:
+    status, out, _ = run(["sources", "1"], seed_settings)
+    assert status == 0
+    assert out.count("• ") == 5
+    status, out, err = run(["sources", "2"], seed_settings)
+    assert status == 1
+    assert out == ""
+    assert err == "newsdesk: Seite 2 gibt es nicht; die letzte ist Seite 1 (5 Artikel).\n"
+
+
 def test_index_reports_progress_then_reuses_the_saved_index(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     status, out, err = run(["index"], settings)

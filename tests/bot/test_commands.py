@@ -13,6 +13,8 @@ def test_help_keywords(text: str) -> None:
 @pytest.mark.parametrize("text", ["sources", "Quellen", "artikel"])
 def test_sources_keywords(text: str) -> None:
     assert parse_command(text) == ListSources()
+    assert parse_command(f"{text} 3") == ListSources(3)
+    assert parse_command(f"{text} Microsoft") == Ask(f"{text} Microsoft")  # not a page: a question
 
 
 def test_ask_keyword_takes_the_rest_as_the_question() -> None:

@@ -16,6 +16,7 @@ from bot import (
     Store,
     build_newsdesk,
 )
+from bot.core import SOURCES_PAGE
 from tests.conftest import SEEDS, make_settings
 
 CALIBRATION = json.loads(
@@ -259,3 +260,34 @@ def test_an_answer_quoted_from_another_language_says_so(core: Newsdesk) -> None:
     german = core.ask("Wie viel bot Musk für OpenAI?")
     assert german.kind == ReplyKind.ANSWER
     assert german.notices == ()
+
+
+def test_sources_pages_newest_first_with_a_count(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(45):
+        published = f"published: 2025-{1 + i % 12:02d}-{1 + i // 12:02d}\n" if i < 43 else ""
+        (folder / f"a{i:02d}.md").write_text(
+            f"---\ntitle: Artikel {i}\n{published}---\n\nDer Text von Artikel {i} ist kurz.\n",
+            encoding="utf-8",
+        )
+    pager = build_newsdesk(make_settings(tmp_path / "data", articles_dir=folder))
+    first = pager.handle("sources").text
+    assert first.startswith("Ich kenne 45 Artikel, die neuesten zuerst. Seite 1 von 3;")
+    assert "`sources 2` zeigt die nächsten." in first
+    assert first.count("• ") == SOURCES_PAGE
+    listed = [line for line in first.splitlines() if line.startswith("• ")]
+    assert listed[0].startswith("• Artikel 35 ")  # 2025-12-03, the newest
+    seen = [
+        line
+        for page in (1, 2, 3)
+        for line in pager.handle(f"quellen {page}").text.splitlines()
+        if line.startswith("• ")
+    ]
+    assert len(seen) == len(set(seen)) == 45
+    assert seen[-2:] == ["• Artikel 43", "• Artikel 44"]  # undated last, by id
+    assert "Seite 3 von 3; `sources 1`" in pager.handle("sources 3").text
+    past = pager.handle("sources 4")
+    assert past.kind is ReplyKind.PROBLEM
+    assert past.text == "Seite 4 gibt es nicht; die letzte ist Seite 3 (45 Artikel)."
+    assert pager.handle("sources 0").kind is ReplyKind.PROBLEM

@@ -62,6 +62,13 @@ async def test_the_commands_are_synced_globally_with_their_options(
         ("question", 3, True),
         ("private", 5, False),
     ]
+    [page] = commands["sources"]["options"]
+    assert (page["name"], page["type"], page.get("required", False), page["min_value"]) == (
+        "page",
+        4,
+        False,
+        1,
+    )
     digest = commands["digest"]
     assert [o["name"] for o in digest["options"]] == ["now", "subscribe", "unsubscribe", "list"]
     subscribe = next(o for o in digest["options"] if o["name"] == "subscribe")
@@ -111,6 +118,8 @@ async def test_help_and_sources_commands_answer_privately_in_discord_syntax(
     assert "`" not in text  # no literal backticks
     _, listed = await invoke(fake, interaction("sources", []))
     assert "Ich kenne 5 Artikel" in str(listed)
+    _, past = await invoke(fake, interaction("sources", [{"name": "page", "type": 4, "value": 2}]))
+    assert "Seite 2 gibt es nicht" in str(past)
 
 
 async def test_a_development_guild_gets_the_commands_at_once(
