@@ -418,7 +418,10 @@ class DeliveryLoop:
             log.info(
                 "delivery %d to %s, begun %s, was posted before the bot stopped (message %s):"
                 " recorded as sent, not re-sent",
-                *(delivery.id, key, begun, lookup.message_ref),
+                delivery.id,
+                key,
+                begun,
+                lookup.message_ref,
             )
             await self._complete(delivery.id, lookup.message_ref, hold)
             return False
@@ -430,13 +433,17 @@ class DeliveryLoop:
             log.warning(
                 "cannot look up delivery %d in %s (%s): re-sending it; if the platform took it"
                 " before the bot stopped, this one digest appears twice",
-                *(delivery.id, key, lookup.reason),
+                delivery.id,
+                key,
+                lookup.reason,
             )
         else:
             log.warning(
                 "re-sending delivery %d to %s, begun %s and never confirmed: if the platform took"
                 " it before the bot stopped, this one digest appears twice",
-                *(delivery.id, key, begun),
+                delivery.id,
+                key,
+                begun,
             )
         await hold.renew(0.0)
         ref, failure = await self._post(destination, digest, delivery.id, hold)

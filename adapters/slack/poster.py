@@ -13,7 +13,10 @@
   (``conversations.history`` with ``include_all_metadata``, at most :data:`HISTORY_PAGES` pages)
   for the bot's own message with that metadata. It needs the ``channels:history`` scope (and
   ``groups:history`` for private channels, ``im:history`` for DMs); without it, or when the bot
-  is not in the channel, Slack's error is the :class:`bot.LookupUnavailable` reason.
+  is not in the channel, Slack's error is the :class:`bot.LookupUnavailable` reason. Lookups
+  are few (at start-up, one to five calls per pending delivery); where Slack limits
+  ``conversations.history`` more tightly (commercially distributed apps outside the Marketplace,
+  since 2025), its 429 makes the lookup unavailable and the digest is re-sent.
 """
 
 from __future__ import annotations
