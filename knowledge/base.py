@@ -71,7 +71,7 @@ class KnowledgeBase:
         skipped: Sequence[SkippedFile] = (),
         loaded_from_cache: bool = False,
         build_seconds: float = 0.0,
-        vectors: SentenceVectors | None = None,
+        meaning: PassageMeaning | None = None,
         save_error: str | None = None,
         listing: tuple[tuple[str, int, int], ...] = (),
     ) -> None:
@@ -88,8 +88,8 @@ class KnowledgeBase:
         self.skipped = tuple(skipped)
         self.loaded_from_cache = loaded_from_cache
         self.build_seconds = build_seconds
-        self.vectors = vectors  # passage and sentence vectors, with a multilingual encoder
-        self.meaning = None if vectors is None else PassageMeaning(vectors, _texts(self.passages))
+        self.meaning = meaning  # passage and sentence vectors, with a multilingual encoder
+        self.vectors = None if meaning is None else meaning.vectors
         self.save_error = save_error
         self.listing = listing
         self._by_id = {article.id: article for article in self.articles}
@@ -166,16 +166,16 @@ class KnowledgeBase:
         fresh = dataclasses.replace(fresh, load=ArticleLoad(articles, loaded.skipped))
         loaded = fresh.load
         passages, state_current = _passages(fresh, state, texts)
-        vectors = (
-            None
-            if encoder is None
-            else SentenceVectors.open(
+        meaning = None
+        if encoder is not None:
+            encoded = _texts(passages)  # once: a saved passage table builds each passage anew
+            vectors = SentenceVectors.open(
                 encoder,
-                (text for whole, sentences in _texts(passages) for text in (*sentences, whole)),
+                (text for whole, sentences in encoded for text in (*sentences, whole)),
                 vectors_dir or cache_dir.with_name(f"{cache_dir.name}-vectors"),
                 say,
             )
-        )
+            meaning = PassageMeaning(vectors, encoded)
         key = cache_key(loaded.articles)
         index = None if rebuild else SearchIndex.load(cache_dir, key, analyzer, params)
         if index is not None and index.n_docs == len(passages):
@@ -188,7 +188,7 @@ class KnowledgeBase:
                 index,
                 skipped=loaded.skipped,
                 loaded_from_cache=True,
-                vectors=vectors,
+                meaning=meaning,
                 listing=fresh.listing,
             )
         say(f"Indexing {len(passages)} passages of {len(loaded.articles)} articles ...")
@@ -209,7 +209,7 @@ class KnowledgeBase:
             index,
             skipped=loaded.skipped,
             build_seconds=seconds,
-            vectors=vectors,
+            meaning=meaning,
             save_error=save_error,
             listing=fresh.listing,
         )

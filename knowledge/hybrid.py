@@ -75,8 +75,7 @@ class PassageMeaning:
             owners.extend([i] * len(mine))
         self._sentence_rows = np.array(rows, dtype=np.int64)
         self._owner = np.array(owners, dtype=np.int64)
-        self.languages: tuple[Language, ...] = tuple(text_language(text) for text, _ in passages)
-        self._language_codes = np.array(self.languages, dtype="<U2")
+        self._languages = np.array([text_language(text) for text, _ in passages], dtype="<U2")
 
     def __len__(self) -> int:
         return len(self._own)
@@ -102,7 +101,7 @@ class PassageMeaning:
 
     def weights(self, language: Language, params: FusionParams) -> npt.NDArray[np.float64]:
         """Meaning's weight per passage for a question in ``language``."""
-        same = self._language_codes == language
+        same = self._languages == language
         weights: npt.NDArray[np.float64] = np.where(
             same, params.same_language, params.other_language
         )
