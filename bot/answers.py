@@ -97,6 +97,9 @@ _ASKS_AMOUNT = re.compile(
 _ASKS_TIME = re.compile(
     r"(?i)\b(wann|seit wann|bis wann|in welchem jahr|an welchem tag|when|what year|which year)\b"
 )
+#: A keyword query naming a time ("Sam Altman birth year", "Gründungsjahr OpenAI") asks for one
+#: too, unless it asks for an amount or a rate ("Wie viel Umsatz", "Umsatz pro Jahr").
+_NAMES_TIME = re.compile(r"(?i)(?<!pro )(?<!per )(?<!je )(?<!a )\b(year|date|\w*jahr|datum)\b")
 _ASKS_CAUSE = re.compile(r"(?i)\b(warum|weshalb|wieso|weswegen|why|how come)\b")
 _HAS_CAUSE = re.compile(
     r"(?i)\b(weil|denn|deshalb|daher|darum|deswegen|wegen|aufgrund|infolge|damit|sodass|"
@@ -118,6 +121,8 @@ def expected_answer_type(question: str) -> AnswerType | None:
         return "time"
     if _ASKS_AMOUNT.search(question):
         return "amount"
+    if _NAMES_TIME.search(question):
+        return "time"
     return None
 
 

@@ -85,6 +85,10 @@ def test_a_list_lead_in_brings_its_items() -> None:
         ("What year was it opened?", "time"),
         ("Wie viele Haushalte?", "amount"),
         ("How much power?", "amount"),
+        ("Sam Altman birth year", "time"),
+        ("Gründungsjahr Windpark", "time"),
+        ("Umsatz pro Jahr?", None),
+        ("Wie viel Umsatz pro Jahr?", "amount"),
         ("Wer betreibt ihn?", None),
     ],
 )
