@@ -168,13 +168,24 @@ class Archive:
         """How many times the knowledge base was replaced; copies elsewhere compare it."""
         return self._generation
 
-    def reload_if_changed(self) -> bool:
+    @property
+    def seen(self) -> tuple[Fingerprint, ...]:
+        """The folders' listings the current knowledge base reflects (one per watched folder)."""
+        return self._seen
+
+    def reload_if_changed(self, *, force: bool = False) -> bool:
         """Reopen the knowledge base if the folder changed; return whether it was replaced.
 
+        ``force`` reopens even if the watches saw nothing (another replica published a newer
+        archive, :mod:`bot.archive_sync`), after listing the folders in full.
         Blocking (it may read and index articles): call it from a worker, not an event loop.
         A failed reopen is logged and the old knowledge base stays.
         """
-        if self._folder is None or self._reopen is None or not self.changed():
+        if self._folder is None or self._reopen is None:
+            return False
+        if force:
+            self._watches = tuple(FolderWatch(f) for f in (self._folder, *self._also))
+        elif not self.changed():
             return False
         fingerprint = self._fingerprint()
         started = time.perf_counter()

@@ -35,6 +35,7 @@ from bot.store import (
     RELEASED,
     AnsweredQuestion,
     AnswerFeedback,
+    ArchiveGeneration,
     DeliveryState,
     Destination,
     Lease,
@@ -153,6 +154,15 @@ def _v5_leases(db: Connection) -> None:
     )
 
 
+def _v7_archive_generations(db: Connection) -> None:
+    """The shared archive's published generations (replicas reload on a newer one)."""
+    db.execute(
+        """CREATE TABLE archive_generations (
+            number BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, digest TEXT NOT NULL,
+            publisher TEXT NOT NULL, published_at TIMESTAMPTZ NOT NULL)"""
+    )
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_digests,
     _v2_votes,
@@ -160,6 +170,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v4_conversations,
     _v5_leases,
     _v6_feeds,
+    _v7_archive_generations,
 )
 """Schema migrations in order, step for step as SQLite's (:data:`bot.sqlite_store.MIGRATIONS`);
 ``newsdesk_schema.version`` is how many have run. Only append."""
@@ -191,6 +202,14 @@ _LEASE_ROW = "SELECT token, expires_at FROM leases WHERE platform = %s AND chann
 _SET_EXPIRY = (
     "UPDATE leases SET expires_at = %s WHERE platform = %s AND channel = %s AND token = %s"
 )
+
+
+_GENERATION = "SELECT number, digest, publisher, published_at FROM archive_generations"
+
+
+def _generation(row: Any) -> ArchiveGeneration:
+    number, digest, publisher, published_at = row
+    return ArchiveGeneration(int(number), digest, publisher, _utc(published_at))
 
 
 def _where(destination: Destination) -> tuple[str, str]:
@@ -570,6 +589,26 @@ class PostgresStore(PostgresFeeds):
                 (require_utc(before, "before"),),
             )
             return cursor.rowcount
+
+    def archive_generation(self) -> ArchiveGeneration | None:
+        """Return the newest published archive generation; None if none was published."""
+        rows = self._rows(f"{_GENERATION} ORDER BY number DESC LIMIT 1")
+        return _generation(rows[0]) if rows else None
+
+    def publish_archive_generation(
+        self, digest: str, publisher: str, at: dt.datetime
+    ) -> ArchiveGeneration:
+        """Record a new archive generation, numbered above every earlier one, and return it."""
+        values = (digest, publisher, require_utc(at, "at"))
+        with self._transaction() as db:
+            row = db.execute(
+                "INSERT INTO archive_generations (digest, publisher, published_at)"
+                " VALUES (%s, %s, %s) RETURNING number, digest, publisher, published_at",
+                values,
+            ).fetchone()
+        if row is None:  # INSERT ... RETURNING always returns the row
+            raise StoreError(f"database {self.name} did not report the new archive generation")
+        return _generation(row)
 
     def close(self) -> None:
         """Close the pool; later calls raise StoreError. Closing twice is harmless."""

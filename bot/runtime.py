@@ -1,5 +1,8 @@
 """A running bot's background work: the digest delivery loop, the archive watcher, the feed loop.
 
+The archive watcher follows the store's archive generations (:mod:`bot.archive_sync`), so of
+several replicas one reopens a changed archive and the others load what it saved.
+
 Adapters serve their platforms; :class:`Runtime` runs beside them in the same event loop until
 ``stop`` is set. One process (plus the answering workers of :mod:`bot.workers`), one delivery
 loop, whichever platforms are configured.
@@ -13,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Protocol
 
+from bot.archive_sync import ArchiveSync
 from bot.core import Newsdesk
 from bot.delivery import Clock, DeliveryEvents, DeliveryLoop, Poster, SystemClock
 from bot.errors import NewsdeskError
@@ -76,6 +80,9 @@ class Runtime:
             lease_seconds=settings.digest_lease_seconds,
             events=events,
         )
+        self.archive = ArchiveSync(
+            core.archive, core.desk.store, owner=self.loop.owner, clock=clock.now
+        )
         self.feeds = (
             None
             if feeds is None
@@ -93,7 +100,7 @@ class Runtime:
         logger.info("digest delivery and archive watch started")
         jobs = [
             self.loop.run(stop),
-            self.core.archive.watch(stop, interval=self.settings.archive_scan_seconds),
+            self.archive.watch(stop, interval=self.settings.archive_scan_seconds),
         ]
         if self.feeds is not None:
             jobs.append(self.feeds.run(stop))

@@ -39,6 +39,7 @@ from bot.store import (
     RELEASED,
     AnsweredQuestion,
     AnswerFeedback,
+    ArchiveGeneration,
     DeliveryState,
     Destination,
     Lease,
@@ -132,6 +133,15 @@ def _v6_feeds(db: sqlite3.Connection) -> None:
     migrate_feeds(db)
 
 
+def _v7_archive_generations(db: sqlite3.Connection) -> None:
+    """The shared archive's published generations (replicas reload on a newer one)."""
+    db.execute(
+        """CREATE TABLE archive_generations (
+            number INTEGER PRIMARY KEY AUTOINCREMENT, digest TEXT NOT NULL,
+            publisher TEXT NOT NULL, published_at TEXT NOT NULL)"""
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_digests,
     _v2_votes,
@@ -139,6 +149,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v4_conversations,
     _v5_leases,
     _v6_feeds,
+    _v7_archive_generations,
 )
 """Schema migrations in order; ``user_version`` is how many have run. Only ever append."""
 
@@ -163,6 +174,14 @@ _ACQUIRE = (  # (platform, channel, owner, expires_at, at): one statement, atomi
     " owner = excluded.owner, expires_at = excluded.expires_at"
     " WHERE expires_at <= ?5 OR owner = excluded.owner RETURNING token"
 )
+
+
+_GENERATION = "SELECT number, digest, publisher, published_at FROM archive_generations"
+
+
+def _generation(row: Any) -> ArchiveGeneration:
+    number, digest, publisher, published_at = row
+    return ArchiveGeneration(int(number), digest, publisher, _time(published_at))
 
 
 def _where(destination: Destination) -> tuple[str, str]:
@@ -561,6 +580,25 @@ class SqliteStore(SqliteFeeds):
         with self._write() as db:
             cursor = db.execute("DELETE FROM conversation_turns WHERE asked_at < ?", (end,))
             return cursor.rowcount
+
+    def archive_generation(self) -> ArchiveGeneration | None:
+        """Return the newest published archive generation; None if none was published."""
+        rows = self._rows(f"{_GENERATION} ORDER BY number DESC LIMIT 1")
+        return _generation(rows[0]) if rows else None
+
+    def publish_archive_generation(
+        self, digest: str, publisher: str, at: dt.datetime
+    ) -> ArchiveGeneration:
+        """Record a new archive generation, numbered above every earlier one, and return it."""
+        values = (digest, publisher, _text(at, "at"))
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO archive_generations (digest, publisher, published_at)"
+                " VALUES (?, ?, ?)",
+                values,
+            )
+            row = db.execute(f"{_GENERATION} WHERE number = ?", (_new_id(cursor),)).fetchone()
+        return _generation(row)
 
     def backup(self, target: Path) -> None:
         """Copy the database to ``target`` with SQLite's online backup API (safe while in use).

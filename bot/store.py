@@ -50,6 +50,15 @@ Rules every implementation keeps
 - Removing a channel's subscriptions keeps its sent record: re-subscribing never re-sends old news.
 - A failure of the store itself raises :class:`StoreError`, never a database driver's exception.
 
+The live archive's generations
+------------------------------
+Replicas share the articles folder and the saved index, not a search engine. When the folder
+changes, the replica that holds the lease of :data:`ARCHIVE_LEASE` reopens the archive (saving the
+index for the others) and :meth:`Store.publish_archive_generation` records a new *generation*
+with a digest of the folder listing it loaded; every other replica polls
+:meth:`Store.archive_generation` (one row) and reopens from the saved state when it sees a newer
+one (:mod:`bot.archive_sync`). Generation numbers only grow and are never reused.
+
 Feedback and conversations
 --------------------------
 - ``record_answer`` keeps what a 👍/👎 is about: the question, the answer's article ids, the
@@ -82,8 +91,10 @@ from typing import Literal, Protocol, cast
 from bot.errors import NewsdeskError
 
 __all__ = [
+    "ARCHIVE_LEASE",
     "AnswerFeedback",
     "AnsweredQuestion",
+    "ArchiveGeneration",
     "DeliveryState",
     "Destination",
     "Feed",
@@ -371,6 +382,26 @@ def lost(lease: Lease) -> LeaseLostError:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ArchiveGeneration:
+    """One published state of the shared archive (see "The live archive's generations").
+
+    Attributes:
+        number: Grows with every publication; a replica that loaded a lower one reloads.
+        digest: Names the folder listing the publisher loaded: equal digests, same articles.
+        publisher: The replica that reopened the archive and published it.
+        published_at: When, in UTC.
+    """
+
+    number: int
+    digest: str
+    publisher: str
+    published_at: dt.datetime
+
+
+ARCHIVE_LEASE = Destination("newsdesk", "archive-refresh")
+"""The lease (:meth:`Store.acquire_lease`) whose holder alone reopens a changed shared archive."""
+
 RELEASED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """The expiry a released lease gets: free for anyone, at any time."""
 
@@ -497,6 +528,14 @@ class Store(Protocol):
     def quiet_articles(self) -> frozenset[str]:
         """Return the ids of the feed items that digests never offer (see :class:`FeedItem`)."""
 
+    def archive_generation(self) -> ArchiveGeneration | None:
+        """Return the newest published archive generation; None if none was published."""
+
+    def publish_archive_generation(
+        self, digest: str, publisher: str, at: dt.datetime
+    ) -> ArchiveGeneration:
+        """Record a new archive generation, numbered above every earlier one, and return it."""
+
     def close(self) -> None:
         """Release the store; later calls raise StoreError. Closing twice is harmless."""
 
@@ -519,6 +558,7 @@ class MemoryStore:
         self._feeds: dict[int, Feed] = {}
         self._feed_ids = itertools.count(1)
         self._items: dict[str, FeedItem] = {}
+        self._generation: ArchiveGeneration | None = None
 
     @contextmanager
     def _open(self) -> Iterator[None]:
@@ -827,6 +867,21 @@ class MemoryStore:
         """Return the ids of the feed items that digests never offer (see :class:`FeedItem`)."""
         with self._open():
             return frozenset(i.article_id for i in self._items.values() if i.quiet)
+
+    def archive_generation(self) -> ArchiveGeneration | None:
+        """Return the newest published archive generation; None if none was published."""
+        with self._open():
+            return self._generation
+
+    def publish_archive_generation(
+        self, digest: str, publisher: str, at: dt.datetime
+    ) -> ArchiveGeneration:
+        """Record a new archive generation, numbered above every earlier one, and return it."""
+        published_at = require_utc(at, "at")
+        with self._open():
+            number = 1 if self._generation is None else self._generation.number + 1
+            self._generation = ArchiveGeneration(number, digest, publisher, published_at)
+            return self._generation
 
     def close(self) -> None:
         """Release the store; later calls raise StoreError. Closing twice is harmless."""

@@ -8,35 +8,46 @@ poll every 0.2 s; every channel must get its digest exactly once. In the last ro
 each post for a second and one replica is SIGKILLed while it has posts in flight: nothing is
 lost, and the only repeats are re-sends of the deliveries it had in flight (the documented
 window: the platform accepted a post the killed replica could not record).
+
+The live archive: two replicas on one articles folder and one data folder; an article written
+into the folder is answered by both, and only one of them built the index (the other loaded the
+state it saved, told by the archive generation it published through PostgreSQL).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import os
+import shutil
 import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlencode
 
 import aiohttp
 import pytest
 
+from adapters.slack.payloads import signed_headers, slash_command
 from adapters.slack.testing import FakeSlack
 from bot.postgres_store import PostgresStore
 from bot.schedule import parse_schedule
 from bot.store import Destination, NewSubscription
+from tests.bot.test_archive_sync import QUARKBYTE
+from tests.conftest import SEEDS
 from tests.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKENS = ("xoxb-replica-a", "xoxb-replica-b")
 ROUNDS = 3  # rounds of racing replicas before the kill round
 CHANNELS_PER_ROUND = 16
+SIGNING_SECRET = "replica-test-signing-secret"
 STARTUP_SECONDS = 120.0
 ROUND_SECONDS = 60.0
 
@@ -50,6 +61,7 @@ class Replica:
     health_url: str
     log: Path
     output: IO[bytes]
+    slack_url: str
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -62,9 +74,18 @@ class Replica:
         self.output.close()
 
 
-def start_replica(token: str, fake: FakeSlack, database_url: str, folder: Path) -> Replica:
+def start_replica(
+    token: str,
+    fake: FakeSlack,
+    database_url: str,
+    folder: Path,
+    *,
+    data: Path | None = None,
+    more: Mapping[str, str] | None = None,
+) -> Replica:
+    """Start `newsdesk run` (``-v`` with ``data``, a data folder shared with other replicas)."""
     folder.mkdir()
-    port = free_port()
+    port, slack_port = free_port(), free_port()
     environment = {
         name: value
         for name, value in os.environ.items()
@@ -73,28 +94,31 @@ def start_replica(token: str, fake: FakeSlack, database_url: str, folder: Path) 
     environment.update(
         PYTHONPATH=str(ROOT),
         NEWSDESK_MULTILINGUAL="false",
-        NEWSDESK_DATA_DIR=str(folder / "data"),
+        NEWSDESK_DATA_DIR=str(data or folder / "data"),
         NEWSDESK_DATABASE_URL=database_url,
         NEWSDESK_ANSWER_PROCESSES="0",
         NEWSDESK_DIGEST_POLL_SECONDS="0.2",
         NEWSDESK_DIGEST_LEASE_SECONDS="2",
         NEWSDESK_METRICS_PORT=str(port),
         NEWSDESK_SLACK_API_URL=fake.api_url,
-        NEWSDESK_SLACK_HTTP_PORT=str(free_port()),
+        NEWSDESK_SLACK_HTTP_PORT=str(slack_port),
         SLACK_BOT_TOKEN=token,
-        SLACK_SIGNING_SECRET="replica-test-signing-secret",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
     )
+    environment.update(more or {})
+    command = ["-v", "run"] if data is not None else ["run"]
     log = folder / "replica.log"
     output = log.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-c", "from adapters.cli import main; raise SystemExit(main())", "run"],
+        [sys.executable, "-c", "from adapters.cli import main; raise SystemExit(main())", *command],
         cwd=ROOT,
         env=environment,
         stdin=subprocess.DEVNULL,
         stdout=output,
         stderr=subprocess.STDOUT,
     )
-    return Replica(token, process, f"http://127.0.0.1:{port}/healthz", log, output)
+    slack_url = f"http://127.0.0.1:{slack_port}/slack/events"
+    return Replica(token, process, f"http://127.0.0.1:{port}/healthz", log, output, slack_url)
 
 
 async def until_ready(replica: Replica) -> None:
@@ -241,6 +265,78 @@ async def test_two_replica_processes_deliver_every_digest_once_even_when_one_is_
             f" duplicates (posts per replica {dict(by_token)}); kill round: {flying} in flight"
             f" at SIGKILL, {duplicates} duplicates, 0 lost"
         )
+    finally:
+        for replica in replicas:
+            replica.stop()
+
+
+QUESTION = "Wie viel Geld sammelte Quarkbyte ein?"
+ANSWER = "40 Millionen Euro"  # only in the article written while the replicas run
+
+
+async def ask(session: aiohttp.ClientSession, replica: Replica, fake: FakeSlack, key: str) -> str:
+    """Ask :data:`QUESTION` with ``/ask`` on the replica's Slack port; return its answer."""
+    body = urlencode(slash_command("/ask", QUESTION, response_url=fake.response_url(key)))
+    form = "application/x-www-form-urlencoded"
+    headers = signed_headers(SIGNING_SECRET, body, content_type=form)
+    async with session.post(replica.slack_url, data=body, headers=headers) as acked:
+        assert acked.status == 200
+    await fake.wait_for(lambda: fake.responses_to(key), timeout=20)
+    return str(fake.responses_to(key)[-1]["text"])
+
+
+def log_lines(replica: Replica, text: str) -> list[str]:
+    return [line for line in replica.log.read_text().splitlines() if text in line]
+
+
+async def test_a_new_article_is_answered_by_both_replicas_and_indexed_by_one(
+    postgres_url: str, store: PostgresStore, fake: FakeSlack, tmp_path: Path
+) -> None:
+    articles, data = tmp_path / "articles", tmp_path / "shared-data"
+    shutil.copytree(SEEDS, articles)
+    more = {"NEWSDESK_ARTICLES_DIR": str(articles), "NEWSDESK_ARCHIVE_SCAN_SECONDS": "0.5"}
+    replicas: list[Replica] = []
+    try:
+        for token in TOKENS:  # one after the other: the second starts from the saved index
+            replicas.append(
+                start_replica(token, fake, postgres_url, tmp_path / token, data=data, more=more)
+            )
+            await until_ready(replicas[-1])
+        clock = asyncio.get_running_loop()
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session:
+            for n, replica in enumerate(replicas):
+                assert ANSWER not in await ask(session, replica, fake, f"before-{n}")
+            (articles / "005_quark.md").write_text(QUARKBYTE, encoding="utf-8")
+            written, answered_after = clock.time(), dict[int, float]()
+            for attempt in itertools.count():
+                for n, replica in enumerate(replicas):
+                    key = f"after-{attempt}-{n}"
+                    if n not in answered_after and ANSWER in await ask(session, replica, fake, key):
+                        answered_after[n] = clock.time() - written
+                if len(answered_after) == len(replicas):
+                    break
+                assert clock.time() - written < ROUND_SECONDS, answered_after
+                await asyncio.sleep(0.1)
+        published = store.archive_generation()
+        assert published is not None
+        assert published.number == 1  # one publication for one change
+        leaders = [r for r in replicas if log_lines(r, "archive generation 1 published")]
+        assert len(leaders) == 1, [r.log.read_text() for r in replicas]
+        [leader] = leaders
+        [follower] = [r for r in replicas if r is not leader]
+        assert f":{leader.process.pid}:" in published.publisher
+        [built] = log_lines(leader, "archive generation 1 published")
+        assert "index rebuilt" in built
+        [loaded] = log_lines(follower, "archive generation 1 (published by")
+        assert "saved index reused" in loaded
+        assert not log_lines(follower, "index rebuilt")
+        first, second = (answered_after[replicas.index(r)] for r in (leader, follower))
+        print(
+            f"\narchive figures: new article answered by both replicas {max(first, second):.2f} s"
+            f" after it was written (leader {first:.2f} s, follower {second:.2f} s;"
+            " scans every 0.5 s)"
+        )
+        assert all(r.process.poll() is None for r in replicas)
     finally:
         for replica in replicas:
             replica.stop()

@@ -83,7 +83,7 @@ def store(path: Path) -> Iterator[SqliteStore]:
 def test_a_new_database_is_in_wal_mode_at_the_latest_schema(store: SqliteStore, path: Path) -> None:
     assert path.is_file()  # its folder was created
     assert pragma(path, "journal_mode") == "wal"
-    assert pragma(path, "user_version") == len(MIGRATIONS) == 6
+    assert pragma(path, "user_version") == len(MIGRATIONS) == 7
     assert pragma(path, "application_id") == APPLICATION_ID
     expected = {"subscriptions", "deliveries", "delivery_articles", "sent_articles", "votes"}
     expected |= {"answers", "conversation_turns", "leases", "feeds", "feed_items"}

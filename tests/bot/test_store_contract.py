@@ -18,6 +18,7 @@ import pytest
 from bot.postgres_store import PostgresStore
 from bot.sqlite_store import SqliteStore
 from bot.store import (
+    ARCHIVE_LEASE,
     AnsweredQuestion,
     AnswerFeedback,
     Destination,
@@ -609,3 +610,48 @@ def test_a_closed_store_refuses_feed_calls(store: Store) -> None:
         store.feeds()
     with pytest.raises(StoreError, match="closed"):
         store.add_feed(feed())
+
+
+def test_a_new_store_has_no_archive_generation(store: Store) -> None:
+    assert store.archive_generation() is None
+
+
+def test_archive_generations_grow_and_the_newest_one_is_read_back(store: Store) -> None:
+    first = store.publish_archive_generation("digest-1", "replica-a", at(0))
+    berlin = dt.datetime(2025, 3, 3, 10, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    second = store.publish_archive_generation("digest-2", "replica-b", berlin)
+    assert first.number >= 1
+    assert second.number > first.number
+    assert store.archive_generation() == second
+    assert (second.digest, second.publisher) == ("digest-2", "replica-b")
+    assert second.published_at == at(90)  # 10:30 CET
+    assert second.published_at.tzinfo == dt.UTC
+    third = store.publish_archive_generation("digest-1", "replica-a", at(120))  # the same listing
+    assert third.number > second.number  # a number is never reused, even for a known digest
+    assert store.archive_generation() == third
+
+
+def test_publishing_a_generation_rejects_a_naive_time(store: Store) -> None:
+    with pytest.raises(ValueError, match="naive"):
+        store.publish_archive_generation("digest", "replica-a", dt.datetime(2025, 3, 3, 8))
+    assert store.archive_generation() is None
+
+
+def test_the_archive_lease_is_held_by_one_replica_at_a_time(store: Store) -> None:
+    short = dt.timedelta(seconds=30)
+    lease = store.acquire_lease(ARCHIVE_LEASE, "replica-a", at(0), short)
+    assert lease is not None
+    assert store.acquire_lease(ARCHIVE_LEASE, "replica-b", at(0.1), short) is None
+    store.release_lease(lease)
+    taken = store.acquire_lease(ARCHIVE_LEASE, "replica-b", at(0.2), short)
+    assert taken is not None
+    assert taken.token > lease.token
+    assert store.acquire_lease(SLACK, "replica-a", at(0.2), short) is not None  # a lease of its own
+
+
+def test_a_closed_store_refuses_archive_generation_calls(store: Store) -> None:
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.archive_generation()
+    with pytest.raises(StoreError, match="closed"):
+        store.publish_archive_generation("digest", "replica-a", at(0))
