@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.commands import FeedAdd, FeedHelp, FeedList, FeedRemove
 from bot.phrases import Phrasebook
-from bot.replies import Reply, ReplyKind, paragraph
+from bot.replies import Paragraph, Reply, ReplyKind, Span, paragraph
 from bot.store import Destination, Feed, NewFeed, Store
 
 __all__ = [
@@ -99,68 +99,76 @@ class FeedDesk:
         self, command: FeedCommand, *, may_manage: bool, added_by: Destination | None = None
     ) -> Reply:
         """Answer one feed command typed in ``added_by`` (None: the command line)."""
+        platform = added_by.platform if added_by is not None else None
         match command:
             case FeedAdd(url, interval):
-                return self._guarded(may_manage) or self.add(url, interval, added_by)
+                return self._guarded(may_manage, platform) or self.add(url, interval, added_by)
             case FeedRemove(which, typed):
-                return self._guarded(may_manage) or self.remove(which, typed)
+                return self._guarded(may_manage, platform) or self.remove(which, typed, platform)
             case FeedList():
-                return self.list()
+                return self.list(platform)
             case FeedHelp(unknown):
-                return self.help(unknown)
+                return self.help(unknown, platform)
 
-    def _guarded(self, may_manage: bool) -> Reply | None:
+    def _say(self, template: str, platform: str | None, **values: object) -> Paragraph:
+        """A sentence whose commands are shown as typed on ``platform``."""
+        return self.phrases.say(template, platform, **values)
+
+    def _guarded(self, may_manage: bool, platform: str | None = None) -> Reply | None:
         if may_manage:
             return None
-        return Reply((paragraph(self.phrases.feed.not_allowed),), kind=ReplyKind.PROBLEM)
+        return Reply((self._say(self.phrases.feed.not_allowed, platform),), kind=ReplyKind.PROBLEM)
 
-    def help(self, unknown: str | None = None) -> Reply:
+    def help(self, unknown: str | None = None, platform: str | None = None) -> Reply:
         """The feed commands, after naming an unknown subcommand if there was one."""
         feed = self.phrases.feed
-        lines = [line.format(default=feed.duration(self.default_interval)) for line in feed.help]
+        default = feed.duration(self.default_interval)
+        lines = [self._say(line, platform, default=default) for line in feed.help]
         if unknown:
-            lines.insert(0, feed.unknown.format(word=unknown))
-        return Reply.info(lines[0], *(f"• {line}" for line in lines[1:]))
+            lines.insert(0, paragraph(feed.unknown.format(word=unknown)))
+        return Reply.info(lines[0], *((Span("• "), *line) for line in lines[1:]))
 
     def add(self, url: str, interval: str | None, added_by: Destination | None = None) -> Reply:
         """Record a feed, due at once; the reply names its number and interval."""
         feed = self.phrases.feed
+        platform = added_by.platform if added_by is not None else None
         if not valid_feed_url(url):
-            return _problem(feed.bad_url.format(url=url[:200]))
+            return _problem(self._say(feed.bad_url, platform, url=url[:200]))
         minutes = self.default_interval if interval is None else parse_interval(interval)
         if minutes is None:
-            return _problem(feed.bad_interval.format(value=interval))
+            return _problem(paragraph(feed.bad_interval.format(value=interval)))
         feeds = self.store.feeds()
         for number, existing in enumerate(feeds, start=1):
             if _same_address(existing.url, url):
-                return _problem(feed.exists.format(number=number))
+                return _problem(self._say(feed.exists, platform, number=number))
         self.store.add_feed(NewFeed(url, minutes, self.clock(), added_by))
+        interval_words = feed.duration(minutes)
         return Reply.info(
-            feed.added.format(number=len(feeds) + 1, url=url, interval=feed.duration(minutes))
+            self._say(feed.added, platform, number=len(feeds) + 1, url=url, interval=interval_words)
         )
 
-    def remove(self, which: int | None, typed: str = "") -> Reply:
+    def remove(self, which: int | None, typed: str = "", platform: str | None = None) -> Reply:
         """Remove feed number ``which`` of ``feed list`` (the only one when None)."""
         feed = self.phrases.feed
         if which is None and typed:
-            return _problem(feed.not_a_number.format(value=typed))
+            return _problem(self._say(feed.not_a_number, platform, value=typed))
         feeds = self.store.feeds()
         if not feeds:
-            return Reply.info(feed.none)
+            return Reply.info(self._say(feed.none, platform))
         if which is None and len(feeds) > 1:
-            return _problem(feed.remove_which.format(count=len(feeds)))
+            return _problem(self._say(feed.remove_which, platform, count=len(feeds)))
         number = which or 1
         if not 1 <= number <= len(feeds):
-            return _problem(feed.no_such.format(number=number))
+            return _problem(self._say(feed.no_such, platform, number=number))
         gone = feeds[number - 1]
         self.store.remove_feed(gone.id)
         return Reply.info(feed.removed.format(url=gone.url, count=gone.article_count))
 
-    def list(self) -> Reply:
+    def list(self, platform: str | None = None) -> Reply:
         """Every feed, numbered: interval, last fetch, article count, and its state."""
         feeds = self.store.feeds()
         if not feeds:
-            return Reply.info(self.phrases.feed.none)
+            return Reply.info(self._say(self.phrases.feed.none, platform))
         lines = [self.phrases.feed.heading]
         lines.extend(self.describe(number, f) for number, f in enumerate(feeds, start=1))
         return Reply.info(*lines)
@@ -190,5 +198,5 @@ def _same_address(a: str, b: str) -> bool:
     return key(a) == key(b)
 
 
-def _problem(sentence: str) -> Reply:
-    return Reply((paragraph(sentence),), kind=ReplyKind.PROBLEM)
+def _problem(sentence: Paragraph) -> Reply:
+    return Reply((sentence,), kind=ReplyKind.PROBLEM)

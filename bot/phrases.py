@@ -147,10 +147,16 @@ class Phrasebook:
         return self.details(source.publisher, source.published)
 
 
-def _commands(schedule: str, when: str, zone: str, topic: str) -> dict[str, CommandExample]:
+FEED_EXAMPLE = "https://www.heise.de/rss/heise-atom.xml"
+
+
+def _commands(
+    schedule: str, *, when: str, zone: str, topic: str, number: str, url: str
+) -> dict[str, CommandExample]:
     """The commands the sentences show, with example values in one language."""
     subscribe, about = "digest subscribe", Option("about", "OpenAI", "about")
     unsubscribe = "digest unsubscribe"
+    every = Option("every", "30m", "every")
     return {
         "subscribe": CommandExample(
             subscribe, (Option("schedule", f"{schedule} in Europe/Berlin"),)
@@ -172,6 +178,14 @@ def _commands(schedule: str, when: str, zone: str, topic: str) -> dict[str, Comm
         "unsubscribe_one": CommandExample(unsubscribe, (Option("which", "1"),)),
         "unsubscribe_all": CommandExample(unsubscribe, (Option("which", "all"),)),
         "sources": CommandExample("sources"),
+        "feed_add_help": CommandExample(
+            "feed add", (Option("url", f"<{url}>"), Option("every", "30m", "every", optional=True))
+        ),
+        "feed_add_example": CommandExample("feed add", (Option("url", FEED_EXAMPLE), every)),
+        "feed_add_url": CommandExample("feed add", (Option("url", FEED_EXAMPLE),)),
+        "feed_list": CommandExample("feed list"),
+        "feed_remove_help": CommandExample("feed remove", (Option("number", f"<{number}>"),)),
+        "feed_remove_one": CommandExample("feed remove", (Option("number", "1"),)),
     }
 
 
@@ -323,25 +337,31 @@ GERMAN = Phrasebook(
     post_to_channel="Im Kanal zeigen",
     posted_by="{user} fragte: {question}",
     moment_format="{weekday} %d.%m.%Y %H:%M",
-    commands=_commands("werktags 09:30", "Zeitplan", "Zeitzone", "Thema"),
+    commands=_commands(
+        "werktags 09:30",
+        when="Zeitplan",
+        zone="Zeitzone",
+        topic="Thema",
+        number="Nummer",
+        url="URL",
+    ),
     feed=FeedPhrases(
         help=(
             "Feeds füllen das Archiv: neue Artikel aus RSS- und Atom-Feeds, mit dem ganzen Text:",
-            "feed add <URL> [every 30m]: einen Feed abonnieren, z. B. "
-            "feed add https://www.heise.de/rss/heise-atom.xml every 30m (Standard: {default})",
-            "feed list: die Feeds, nummeriert, mit letztem Abruf, Fehler und Artikelzahl",
-            "feed remove <Nummer>: einen Feed beenden (seine Artikel bleiben im Archiv)",
+            "{feed_add_help}: einen Feed abonnieren, z. B. {feed_add_example} "
+            "(Standard: {default})",
+            "{feed_list}: die Feeds, nummeriert, mit letztem Abruf, Fehler und Artikelzahl",
+            "{feed_remove_help}: einen Feed beenden (seine Artikel bleiben im Archiv)",
         ),
         unknown="„feed {word}“ kenne ich nicht.",
         added=(
             "Feed {number} hinzugefügt: {url}, abgerufen alle {interval}. Der erste Abruf folgt "
-            "gleich; feed list zeigt, wie er lief."
+            "gleich; {feed_list} zeigt, wie er lief."
         ),
-        exists="Diesen Feed gibt es schon: Nummer {number} in feed list.",
+        exists="Diesen Feed gibt es schon: Nummer {number} in {feed_list}.",
         bad_url=(
             "„{url}“ ist keine Feed-Adresse, die ich abrufen kann: sie muss mit http:// oder "
-            "https:// beginnen und einen Rechner nennen, zum Beispiel "
-            "feed add https://www.heise.de/rss/heise-atom.xml"
+            "https:// beginnen und einen Rechner nennen, zum Beispiel {feed_add_url}"
         ),
         bad_interval=(
             "Das Intervall „{value}“ verstehe ich nicht: schreib every und eine Dauer zwischen "
@@ -349,15 +369,17 @@ GERMAN = Phrasebook(
         ),
         removed="Feed beendet: {url} (seine {count} Artikel bleiben im Archiv).",
         remove_which=(
-            "Es gibt {count} Feeds. Welcher soll enden? Schreib feed remove 1 (die Nummer aus "
-            "feed list)."
+            "Es gibt {count} Feeds. Welcher soll enden? Schreib {feed_remove_one} (die Nummer "
+            "aus {feed_list})."
         ),
         not_a_number=(
-            "„{value}“ ist keine Nummer. Schreib feed remove und die Nummer aus feed list, "
-            "etwa feed remove 1."
+            "„{value}“ ist keine Nummer. Schreib {feed_remove_help} mit der Nummer aus "
+            "{feed_list}, etwa {feed_remove_one}."
         ),
-        none=("Noch kein Feed. Einen hinzufügen: feed add https://www.heise.de/rss/heise-atom.xml"),
-        no_such="Einen Feed Nummer {number} gibt es nicht. feed list zeigt die Feeds mit Nummern.",
+        none="Noch kein Feed. Einen hinzufügen: {feed_add_url}",
+        no_such=(
+            "Einen Feed Nummer {number} gibt es nicht. {feed_list} zeigt die Feeds mit Nummern."
+        ),
         heading="Feeds:",
         line=(
             "{number}. {name}: alle {interval}; zuletzt abgerufen {last}; {count} Artikel; {status}"
@@ -365,7 +387,7 @@ GERMAN = Phrasebook(
         not_fetched="noch nicht",
         healthy="in Ordnung",
         not_allowed=(
-            "Feeds darfst du nicht ändern; frag jemanden, der den Kanal verwaltet. feed list "
+            "Feeds darfst du nicht ändern; frag jemanden, der den Kanal verwaltet. {feed_list} "
             "geht für alle."
         ),
         problems={
@@ -537,24 +559,30 @@ ENGLISH = Phrasebook(
     post_to_channel="Post to channel",
     posted_by="{user} asked: {question}",
     moment_format="{weekday} %Y-%m-%d %H:%M",
-    commands=_commands("weekdays 09:30", "schedule", "timezone", "topic"),
+    commands=_commands(
+        "weekdays 09:30",
+        when="schedule",
+        zone="timezone",
+        topic="topic",
+        number="number",
+        url="url",
+    ),
     feed=FeedPhrases(
         help=(
             "Feeds fill the archive: new articles from RSS and Atom feeds, with their full text:",
-            "feed add <url> [every 30m]: follow a feed, e.g. "
-            "feed add https://www.heise.de/rss/heise-atom.xml every 30m (default: {default})",
-            "feed list: the feeds, numbered, with last fetch, error and article count",
-            "feed remove <number>: stop a feed (its articles stay in the archive)",
+            "{feed_add_help}: follow a feed, e.g. {feed_add_example} (default: {default})",
+            "{feed_list}: the feeds, numbered, with last fetch, error and article count",
+            "{feed_remove_help}: stop a feed (its articles stay in the archive)",
         ),
         unknown="I don't know “feed {word}”.",
         added=(
             "Feed {number} added: {url}, fetched every {interval}. The first fetch follows "
-            "shortly; feed list shows how it went."
+            "shortly; {feed_list} shows how it went."
         ),
-        exists="That feed is there already: number {number} in feed list.",
+        exists="That feed is there already: number {number} in {feed_list}.",
         bad_url=(
             "“{url}” is not a feed address I can fetch: it must start with http:// or https:// "
-            "and name a host, for example feed add https://www.heise.de/rss/heise-atom.xml"
+            "and name a host, for example {feed_add_url}"
         ),
         bad_interval=(
             "I don't understand the interval “{value}”: write every and a duration between "
@@ -562,22 +590,22 @@ ENGLISH = Phrasebook(
         ),
         removed="Feed stopped: {url} (its {count} articles stay in the archive).",
         remove_which=(
-            "There are {count} feeds. Which one should stop? Write feed remove 1 (the number "
-            "from feed list)."
+            "There are {count} feeds. Which one should stop? Write {feed_remove_one} (the number "
+            "from {feed_list})."
         ),
         not_a_number=(
-            "“{value}” is not a number. Write feed remove and the number from feed list, "
-            "e.g. feed remove 1."
+            "“{value}” is not a number. Write {feed_remove_help} with the number from "
+            "{feed_list}, e.g. {feed_remove_one}."
         ),
-        none="No feeds yet. Add one: feed add https://www.heise.de/rss/heise-atom.xml",
-        no_such="There is no feed number {number}. feed list shows the feeds with their numbers.",
+        none="No feeds yet. Add one: {feed_add_url}",
+        no_such="There is no feed number {number}. {feed_list} shows the feeds with their numbers.",
         heading="Feeds:",
         line="{number}. {name}: every {interval}; last fetched {last}; {count} articles; {status}",
         not_fetched="not yet",
         healthy="healthy",
         not_allowed=(
-            "You may not change the feeds; ask someone who manages the channel. feed list works "
-            "for everyone."
+            "You may not change the feeds; ask someone who manages the channel. {feed_list} "
+            "works for everyone."
         ),
         problems={
             "bad_url": "error: the address is not an http(s) address",

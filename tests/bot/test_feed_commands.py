@@ -105,7 +105,7 @@ def test_the_same_feed_twice_is_refused_with_its_number(core: Newsdesk, store: M
     core.handle(f"feed add {FEED}", CHANNEL)
     again = core.handle(f"feed add {FEED.replace('www.heise.de', 'WWW.HEISE.DE')}/", CHANNEL)
     assert again.kind is ReplyKind.PROBLEM
-    assert again.text == "Diesen Feed gibt es schon: Nummer 2 in feed list."
+    assert again.text == "Diesen Feed gibt es schon: Nummer 2 in /feed list."  # as Slack types it
     assert len(store.feeds()) == 2
 
 
@@ -213,3 +213,27 @@ def test_help_names_the_feed_commands_on_every_platform(
     assert expected[platform] in text
     assert "feed list" in text
     assert "feed remove" in text
+
+
+@pytest.mark.parametrize(
+    ("where", "remove", "listing"),
+    [
+        (CHANNEL, "/feed remove 1", "/feed list"),
+        (RequestContext(Destination("discord", "D1"), user="U1"), "/feed remove number: 1", None),
+        (None, "feed remove 1", "feed list"),
+    ],
+)
+def test_feed_sentences_show_commands_as_the_askers_platform_types_them(
+    core: Newsdesk, where: RequestContext | None, remove: str, listing: str | None
+) -> None:
+    core.handle("feed add https://a.example/rss", where)
+    core.handle(f"feed add {FEED}", where)
+    which = core.handle("feed remove", where)
+    assert which.kind is ReplyKind.PROBLEM
+    assert remove in which.text
+    assert [span.text for p in which.paragraphs for span in p if span.style == "command"] == [
+        remove,
+        listing or "/feed list",
+    ]
+    help_text = core.handle("feed help", where).text
+    assert (listing or "/feed list") in help_text

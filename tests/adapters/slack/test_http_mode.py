@@ -343,5 +343,8 @@ async def test_only_managers_may_change_feeds_when_managers_are_set(
 ) -> None:
     async with SlackHarness.serve(newsdesk, seed_settings, managers="U9") as bot:
         await bot.command("add https://www.heise.de/rss/heise-atom.xml", command="/feed", user="U1")
-        assert texts(await response(bot))[1] == GERMAN.feed.not_allowed
+        assert texts(await response(bot))[1] == (
+            "Feeds darfst du nicht ändern; frag jemanden, der den Kanal verwaltet. "
+            "`/feed list` geht für alle."
+        )
         assert store.feeds() == []
