@@ -80,7 +80,7 @@ class AnswerPolicy:
     max_sentences: int = 3
     candidate_passages: int = 8
     candidate_floor: float = 0.5
-    follow_ratio: float = 0.6
+    follow_ratio: float = 0.5
     max_chars: int = 700
     answer_type_bonus: float = 1.5
     lead_bonus: float = 1.1

@@ -9,7 +9,9 @@
    the word itself; for a word the index has never seen, its spelling correction against the
    archive's vocabulary (:mod:`knowledge.spelling`); and, when the archive holds the other
    language, the word's translations (:mod:`knowledge.glossary`) that the index knows, with
-   their inflected forms found in the vocabulary (``führen`` -> ``führt``, ``führte``).
+   their inflected forms found in the vocabulary (``führen`` -> ``führt``, ``führte``); for
+   an English word the index lacks, also its German cognate (:mod:`knowledge.cognates`:
+   ``initiated`` -> ``initiiert``) when the vocabulary holds it.
 3. **Weights.** *Ranking* weight: the best main-field idf among the alternatives (a word
    nobody knows weighs the rarest term's idf) times the word's specificity in the question's
    language. *Relevance* weight: the specificity alone, doubled when no alternative is known to
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from knowledge.analysis import Word, fold
+from knowledge.cognates import german_spellings
 from knowledge.glossary import Glossary, bundled_glossary
 from knowledge.index import QueryTerm, QueryTerms, SearchIndex, TermGroups
 from knowledge.inflection import inflection_related
@@ -37,7 +40,7 @@ from knowledge.spelling import Speller, SpellingParams
 
 __all__ = ["Alternative", "Correction", "Query", "QueryReader", "Slot"]
 
-AlternativeKind = Literal["word", "correction", "inflection", "translation"]
+AlternativeKind = Literal["word", "correction", "inflection", "translation", "cognate"]
 
 #: Floor of a word's weight: rank-bm25's epsilon floor can make an idf tiny or negative.
 _MIN_WEIGHT = 0.05
@@ -223,6 +226,11 @@ class QueryReader:
             terms = self._expand(folded)
             if terms and folded != surface:
                 alternatives.append(Alternative(folded, terms, "translation"))
+        if translate and language == "en" and not term.known:
+            for spelling in german_spellings(surface):
+                if terms := self._expand(spelling):
+                    alternatives.append(Alternative(spelling, terms, "cognate"))
+                    break
         untranslated = translate and not lemmas
         return Slot(term, tuple(alternatives), untranslated), correction
 
