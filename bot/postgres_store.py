@@ -32,6 +32,7 @@ import psycopg_pool
 
 from bot.postgres_feeds import PostgresFeeds, migrate_feeds
 from bot.store import (
+    KEPT_ARCHIVE_GENERATIONS,
     RELEASED,
     AnsweredQuestion,
     AnswerFeedback,
@@ -606,8 +607,12 @@ class PostgresStore(PostgresFeeds):
                 " VALUES (%s, %s, %s) RETURNING number, digest, publisher, published_at",
                 values,
             ).fetchone()
-        if row is None:  # INSERT ... RETURNING always returns the row
-            raise StoreError(f"database {self.name} did not report the new archive generation")
+            if row is None:  # INSERT ... RETURNING always returns the row
+                raise StoreError(f"database {self.name} did not report the new archive generation")
+            db.execute(
+                "DELETE FROM archive_generations WHERE number <= %s",
+                (row[0] - KEPT_ARCHIVE_GENERATIONS,),
+            )
         return _generation(row)
 
     def close(self) -> None:

@@ -36,6 +36,7 @@ from typing import Any
 
 from bot.sqlite_feeds import SqliteFeeds, migrate_feeds
 from bot.store import (
+    KEPT_ARCHIVE_GENERATIONS,
     RELEASED,
     AnsweredQuestion,
     AnswerFeedback,
@@ -597,7 +598,12 @@ class SqliteStore(SqliteFeeds):
                 " VALUES (?, ?, ?)",
                 values,
             )
-            row = db.execute(f"{_GENERATION} WHERE number = ?", (_new_id(cursor),)).fetchone()
+            number = _new_id(cursor)
+            row = db.execute(f"{_GENERATION} WHERE number = ?", (number,)).fetchone()
+            db.execute(
+                "DELETE FROM archive_generations WHERE number <= ?",
+                (number - KEPT_ARCHIVE_GENERATIONS,),
+            )
         return _generation(row)
 
     def backup(self, target: Path) -> None:

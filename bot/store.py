@@ -57,7 +57,8 @@ changes, the replica that holds the lease of :data:`ARCHIVE_LEASE` reopens the a
 index for the others) and :meth:`Store.publish_archive_generation` records a new *generation*
 with a digest of the folder listing it loaded; every other replica polls
 :meth:`Store.archive_generation` (one row) and reopens from the saved state when it sees a newer
-one (:mod:`bot.archive_sync`). Generation numbers only grow and are never reused.
+one (:mod:`bot.archive_sync`). Generation numbers only grow and are never reused; a store keeps
+the newest :data:`KEPT_ARCHIVE_GENERATIONS` of them (only the newest is ever read).
 
 Feedback and conversations
 --------------------------
@@ -92,6 +93,7 @@ from bot.errors import NewsdeskError
 
 __all__ = [
     "ARCHIVE_LEASE",
+    "KEPT_ARCHIVE_GENERATIONS",
     "AnswerFeedback",
     "AnsweredQuestion",
     "ArchiveGeneration",
@@ -401,6 +403,9 @@ class ArchiveGeneration:
 
 ARCHIVE_LEASE = Destination("newsdesk", "archive-refresh")
 """The lease (:meth:`Store.acquire_lease`) whose holder alone reopens a changed shared archive."""
+
+KEPT_ARCHIVE_GENERATIONS = 100
+"""Generations a store keeps when it publishes one; older rows are deleted."""
 
 RELEASED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """The expiry a released lease gets: free for anyone, at any time."""

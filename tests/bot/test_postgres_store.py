@@ -14,7 +14,7 @@ import pytest
 
 from bot import build_newsdesk
 from bot.postgres_store import MIGRATIONS, PostgresStore, redact
-from bot.store import Destination, StoreError
+from bot.store import KEPT_ARCHIVE_GENERATIONS, Destination, StoreError
 from tests.adapters.test_cli_index_faults import run
 from tests.conftest import make_settings
 from tests.postgres import free_port, missing_postgres
@@ -123,3 +123,19 @@ def test_without_postgres_the_tests_skip_with_one_line_but_fail_in_ci(
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="cannot be skipped in CI"):
         missing_postgres()
+
+
+def test_publishing_keeps_only_the_newest_archive_generations(postgres_url: str) -> None:
+    store = PostgresStore(postgres_url)
+    extra = 5
+    try:
+        for i in range(KEPT_ARCHIVE_GENERATIONS + extra):
+            newest = store.publish_archive_generation(f"digest-{i}", "replica-a", T0)
+        with psycopg.connect(postgres_url) as db:
+            numbers = [row[0] for row in db.execute("SELECT number FROM archive_generations")]
+        assert sorted(numbers) == list(range(extra + 1, KEPT_ARCHIVE_GENERATIONS + extra + 1))
+        assert store.archive_generation() == newest
+        again = store.publish_archive_generation("again", "replica-b", T0)
+        assert again.number == newest.number + 1
+    finally:
+        store.close()

@@ -18,7 +18,7 @@ import pytest
 
 from bot import sqlite_store
 from bot.sqlite_store import APPLICATION_ID, MIGRATIONS, SqliteStore
-from bot.store import Destination, StoreError, Turn
+from bot.store import KEPT_ARCHIVE_GENERATIONS, Destination, StoreError, Turn
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.UTC)
@@ -246,3 +246,16 @@ def test_subscriptions_added_by_one_instance_are_listed_by_another(store: Sqlite
         assert store.votes("answer-1") == {"U1": "down"}
     finally:
         other.close()
+
+
+def test_publishing_keeps_only_the_newest_archive_generations(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "newsdesk.db")
+    extra = 5
+    for i in range(KEPT_ARCHIVE_GENERATIONS + extra):
+        newest = store.publish_archive_generation(f"digest-{i}", "replica-a", T0)
+    with closing(sqlite3.connect(tmp_path / "newsdesk.db")) as db:
+        numbers = [row[0] for row in db.execute("SELECT number FROM archive_generations")]
+    assert sorted(numbers) == list(range(extra + 1, KEPT_ARCHIVE_GENERATIONS + extra + 1))
+    assert store.archive_generation() == newest
+    # numbers are never reused after the old rows are gone
+    assert store.publish_archive_generation("again", "replica-b", T0).number == newest.number + 1
