@@ -16,8 +16,10 @@ Method:
    (``context_weight``: a sentence whose surroundings also cover the question answers it
    better), scaled by its passage's BM25 score relative to the best. A question that asks for
    an amount ("wie viel", "how much"), a time ("wann", "when") or a cause ("warum", "why")
-   expects one: sentences holding a number, a date or year, or a cause ("weil", "um … zu",
-   "because") score ``answer_type_bonus`` times more. News articles put their main fact first
+   expects one: sentences holding a number (in digits or words), a date or year, or a cause
+   ("weil", "um … zu", "because") score ``answer_type_bonus`` times more; so does, for "wie
+   lange", "in welchem Zeitraum" or "how long", a duration ("vier Jahren", "monatelang", "bis
+   2030"). News articles put their main fact first
    (the inverted pyramid): sentences of an article's opening passage score ``lead_bonus``
    times more. The best sentence is taken, and up to two more that score at least
    ``follow_ratio`` of it, best first; a sentence of another article only when that article's
@@ -60,10 +62,12 @@ from knowledge import relevance as coverage_of
 
 __all__ = [
     "AnswerPolicy",
+    "AnswerType",
     "answer_sentences",
     "compose_answer",
     "emphasise",
     "expected_answer_type",
+    "fits_answer_type",
     "relevance",
 ]
 
@@ -88,11 +92,16 @@ class AnswerPolicy:
     meaning_weight: float = 2.0
 
 
-AnswerType = Literal["amount", "time", "cause"]
+AnswerType = Literal["amount", "time", "duration", "cause"]
 
 _ASKS_AMOUNT = re.compile(
-    r"(?i)\b(wie ?viele?|wieviel\w*|wie (hoch|teuer|gro(ß|ss)|lange|alt|stark)|welche[nrms]? "
-    r"(betrag|summe|preis|anteil|bewertung)|how (much|many|high|long))\b"
+    r"(?i)\b(wie ?viele?|wieviel\w*|wie (hoch|teuer|gro(ß|ss)|alt|stark)|welche[nrms]? "
+    r"(betrag|summe|preis|anteil|bewertung)|how (much|many|high|big|old)|"
+    r"what (price|amount|sum|share|percentage|valuation))\b"
+)
+_ASKS_DURATION = re.compile(
+    r"(?i)\b(wie lange?|in welchem zeitraum|über welchen zeitraum|how long|for how long|"
+    r"(over|in|within) what (period|time ?frame))\b"
 )
 _ASKS_TIME = re.compile(
     r"(?i)\b(wann|seit wann|bis wann|in welchem jahr|an welchem tag|when|what year|which year)\b"
@@ -105,8 +114,18 @@ _HAS_CAUSE = re.compile(
     r"(?i)\b(weil|denn|deshalb|daher|darum|deswegen|wegen|aufgrund|infolge|damit|sodass|"
     r"um\b.{1,80}?\bzu|grund|ursache|ziel|because|due to|since|so that|in order to|reason)\b"
 )
+_NUMBER_WORDS = (
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|"
+    r"millionen?|milliarden?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"thirty|hundred|thousand|millions?|billions?|dozen"
+)
+_UNITS = r"(jahr|monat|woche|tag|stunde|minute|year|month|week|day|hour|minute)\w*"
 _MONTHS = "januar|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember"
-_HAS_AMOUNT = re.compile(r"\d")
+_HAS_AMOUNT = re.compile(rf"(?i)\d|\b({_NUMBER_WORDS})\b")
+_HAS_DURATION = re.compile(
+    rf"(?i)(\d+|\b({_NUMBER_WORDS}|ein(em|en|er|e)?|an?|one))\s+(\w+\s+)?{_UNITS}\b|"
+    r"\b\w+lang(e|en|er|es)?\b|\b(bis|until|seit|since)\s+(\d{4}|ende|end)\b"
+)
 _HAS_TIME = re.compile(
     rf"(?i)\b(1[89]\d\d|20\d\d|{_MONTHS}|montag|dienstag|mittwoch|"
     r"donnerstag|freitag|samstag|sonntag|gestern|heute)\b"
@@ -117,6 +136,8 @@ def expected_answer_type(question: str) -> AnswerType | None:
     """What a question asks for: an amount, a time, a cause, or nothing in particular."""
     if _ASKS_CAUSE.search(question):
         return "cause"
+    if _ASKS_DURATION.search(question):
+        return "duration"
     if _ASKS_TIME.search(question):
         return "time"
     if _ASKS_AMOUNT.search(question):
@@ -126,11 +147,14 @@ def expected_answer_type(question: str) -> AnswerType | None:
     return None
 
 
-def _fits(sentence: str, answer_type: AnswerType | None) -> bool:
+def fits_answer_type(sentence: str, answer_type: AnswerType | None) -> bool:
+    """Tell whether a sentence holds what the question asks for (a number, a time, ...)."""
     if answer_type == "amount":
         return bool(_HAS_AMOUNT.search(sentence))
     if answer_type == "time":
         return bool(_HAS_TIME.search(sentence))
+    if answer_type == "duration":
+        return bool(_HAS_DURATION.search(sentence))
     if answer_type == "cause":
         return bool(_HAS_CAUSE.search(sentence))
     return False
@@ -228,7 +252,7 @@ def _candidates(
             ) * rank_factor
             if own == 0:
                 continue
-            if _fits(sentence, answer_type):
+            if fits_answer_type(sentence, answer_type):
                 score *= policy.answer_type_bonus
             if closeness is not None:
                 score *= 1 + policy.meaning_weight * max(0.0, closeness(sentence))

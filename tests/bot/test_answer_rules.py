@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot import Newsdesk, build_newsdesk
-from bot.answers import AnswerPolicy, answer_sentences, expected_answer_type
+from bot.answers import (
+    AnswerPolicy,
+    AnswerType,
+    answer_sentences,
+    expected_answer_type,
+    fits_answer_type,
+)
 from knowledge import Passage
 from tests.conftest import make_settings
 
@@ -90,10 +96,30 @@ def test_a_list_lead_in_brings_its_items() -> None:
         ("Umsatz pro Jahr?", None),
         ("Wie viel Umsatz pro Jahr?", "amount"),
         ("Wer betreibt ihn?", None),
+        ("What price tag did they put on it?", "amount"),
+        ("Wie lange steht der Windpark still?", "duration"),
+        ("In welchem Zeitraum soll er wachsen?", "duration"),
+        ("how long does the deal run?", "duration"),
     ],
 )
 def test_what_a_question_asks_for(question: str, kind: str | None) -> None:
     assert expected_answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence", "fits"),
+    [
+        ("amount", "Er liefert Strom für 400.000 Haushalte.", True),
+        ("amount", "Sie kostet zwei Milliarden Euro.", True),  # a number in words
+        ("amount", "Der Windpark steht still.", False),
+        ("duration", "Die Summe soll innerhalb von vier Jahren steigen.", True),
+        ("duration", "Nach einer monatelangen Pattsituation einigten sie sich.", True),
+        ("duration", "The share runs until 2030.", True),
+        ("duration", "Der Windpark liefert Strom für 400.000 Haushalte.", False),
+    ],
+)
+def test_what_a_sentence_offers(kind: AnswerType, sentence: str, fits: bool) -> None:
+    assert fits_answer_type(sentence, kind) is fits
 
 
 def test_a_why_question_brings_the_cause_and_the_bonus_decides_it(desk: Newsdesk) -> None:
