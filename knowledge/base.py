@@ -204,7 +204,9 @@ class KnowledgeBase:
                 listing=fresh.listing,
             )
         if delta and not rebuild and state is not None and state.key != key:
-            combined = _with_delta(cache_dir, state, passages, fresh, analyzer, params)
+            combined = _with_delta(
+                cache_dir, state, passages=passages, fresh=fresh, analyzer=analyzer, params=params
+            )
             if combined is not None:
                 say(f"Added {combined.n_docs - len(state.passages)} passages as a delta segment")
                 return cls(
@@ -356,6 +358,7 @@ def _passages(
 def _with_delta(
     cache_dir: Path,
     state: ArchiveState,
+    *,
     passages: PassageTable,
     fresh: Refreshed,
     analyzer: Analyzer,

@@ -74,6 +74,8 @@ class DeltaField:
         )
         self._idf = idf
         self.row_idf = idf[present]
+        every = (*main.terms, *new_terms)
+        self.terms = tuple(t for t, p in zip(every, present.tolist(), strict=True) if p)
 
     def __contains__(self, term: object) -> bool:
         """Tell whether some document of the combined archive contains the term."""
@@ -97,7 +99,7 @@ class DeltaField:
         if term in self:
             idf = self._idf[self._rows[term]]
             for matrix, slots in ((self.main, self._main_slots), (self.delta, self._delta_slots)):
-                row = matrix._rows.get(term)  # noqa: SLF001 - the sibling matrix's own rows
+                row = matrix._rows.get(term)
                 if row is None:
                     continue
                 start, end = int(matrix.indptr[row]), int(matrix.indptr[row + 1])
@@ -127,7 +129,7 @@ class DeltaField:
         singles = [term for group, n in counted.items() if len(group) == 1 for term in group * n]
         scores = self.scores(singles)
         for group, count in counted.items():
-            if len(group) < 2:  # noqa: PLR2004 - a group of alternatives
+            if len(group) < 2:
                 continue
             found = [self.postings(term) for term in group if term in self]
             if not found:

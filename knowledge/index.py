@@ -317,7 +317,9 @@ class SearchIndex:
         words = [self.analyzer.words(text) for text in texts]
         cache: dict[str, tuple[str, ...]] = {}
         main_docs = [[w.term for w in ws if w.term is not None] for ws in words]
-        compound_docs = [compound_terms(ws, self.decompounder, self.analyzer, cache) for ws in words]
+        compound_docs = [
+            compound_terms(ws, self.decompounder, self.analyzer, cache) for ws in words
+        ]
         slots = {"main_slots": main_slots, "delta_slots": delta_slots}
         return SearchIndex(
             self.analyzer,

@@ -1,4 +1,4 @@
-"""A new, changed or deleted article reaches the live archive through a delta segment, no rebuild."""
+"""New, changed and deleted articles reach the live archive as a delta segment, not a rebuild."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     counted: list[int] = []
     real = SearchIndex.build_streaming.__func__  # type: ignore[attr-defined]
 
-    def counting(cls: type[SearchIndex], *args: object, **kwargs: object) -> SearchIndex:
-        index = real(cls, *args, **kwargs)
+    def counting(cls: type[SearchIndex], /, *args: object, **kwargs: object) -> SearchIndex:
+        index: SearchIndex = real(cls, *args, **kwargs)
         counted.append(index.n_docs)
         return index
 
@@ -65,7 +65,8 @@ def test_a_new_file_is_answered_without_a_full_rebuild(tmp_path: Path, builds: l
     assert len(builds) == 1  # no second build: the new passages are a delta segment
     assert kb.index.has_delta
     hits = kb.search(kb.parse_query(QUESTIONS[0]), k=3)
-    assert hits and hits[0].article.id == "900_quarkbyte"
+    assert hits
+    assert hits[0].article.id == "900_quarkbyte"
     _assert_scores_of_a_full_build(kb, articles, tmp_path)
 
 
@@ -79,16 +80,21 @@ def test_changed_and_deleted_articles_leave_the_search_without_a_rebuild(
     second.write_text(NEW.replace("Quarkbyte", "Zitronix"), encoding="utf-8")
     assert archive.reload_if_changed()
     kb = archive.current
-    assert len(builds) == 1 and kb.index.has_delta
+    assert len(builds) == 1
+    assert kb.index.has_delta
     ids = {p.article_id for p in kb.passages}
-    assert first.stem not in ids and not kb.has_article(first.stem)
+    assert first.stem not in ids
+    assert not kb.has_article(first.stem)
     hits = kb.search(kb.parse_query("Welches Sprachmodell stellt Zitronix vor?"), k=3)
-    assert hits and hits[0].article.id == second.stem
+    assert hits
+    assert hits[0].article.id == second.stem
     _assert_scores_of_a_full_build(kb, articles, tmp_path)
     # A second process (an answering worker) opening the same folder finds the same delta.
     again = KnowledgeBase.open(articles, cache, delta=True)
-    assert len(builds) == 2 and again.index.has_delta  # (the one full build is the check above)
+    assert len(builds) == 2  # the full build the scores were checked against
+    assert again.index.has_delta
     merged = KnowledgeBase.open(articles, cache, delta=False)  # `newsdesk index` merges
-    assert len(builds) == 3 and not merged.index.has_delta
+    assert len(builds) == 3
+    assert not merged.index.has_delta
     assert not KnowledgeBase.open(articles, cache, delta=True).index.has_delta
     assert len(builds) == 3

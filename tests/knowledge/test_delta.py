@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,13 +12,13 @@ from rank_bm25 import BM25Okapi
 from knowledge.analysis import GermanAnalyzer
 from knowledge.bm25 import Bm25Params, ImpactMatrix
 from knowledge.delta import DeltaField
-from knowledge.index import SearchIndex
+from knowledge.index import IndexCacheError, SearchIndex
 
 PARAMS = Bm25Params()
 
 
 def _corpus(seed: int, n: int) -> list[list[str]]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     common = ["a", "b", "c"]  # in most documents: negative idf, so the epsilon floor applies
     rare = [f"t{i}" for i in range(40)]
     return [
@@ -113,7 +114,8 @@ def test_search_index_with_delta_equals_a_full_rebuild(removed: set[int], added:
     delta_slots = np.arange(len(survivors), len(survivors) + len(added), dtype=np.int64)
     combined = main.with_delta(added, main_slots=main_slots, delta_slots=delta_slots)
     rebuilt = SearchIndex.build(survivors + added, analyzer, PARAMS)
-    assert combined.has_delta and not rebuilt.has_delta
+    assert combined.has_delta
+    assert not rebuilt.has_delta
     # The compound field decompounds against the main build's vocabulary until the merge, so it
     # is rank-bm25 over the compound terms the main index gives each final passage.
     compound_docs = [main.compound_terms(text) for text in survivors + added]
@@ -126,19 +128,15 @@ def test_search_index_with_delta_equals_a_full_rebuild(removed: set[int], added:
             got.compound, compound_reference.get_scores(list(terms.compound)), rtol=0, atol=1e-9
         )
         main_groups = [(t,) for t in terms.main]
-        assert np.allclose(
-            combined.main.scores_any(main_groups), want.main, rtol=0, atol=1e-9
-        )
+        assert np.allclose(combined.main.scores_any(main_groups), want.main, rtol=0, atol=1e-9)
 
 
-def test_a_delta_index_is_not_saved_and_takes_no_second_delta(tmp_path) -> None:
+def test_a_delta_index_is_not_saved_and_takes_no_second_delta(tmp_path: Path) -> None:
     analyzer = GermanAnalyzer()
     main = SearchIndex.build(ARTICLES[:2], analyzer, PARAMS)
     slots = {"main_slots": np.arange(2), "delta_slots": np.array([2])}
     combined = main.with_delta(["Neue Radwege."], **slots)
     with pytest.raises(ValueError, match="delta"):
         combined.with_delta(["x"], **slots)
-    from knowledge.index import IndexCacheError
-
     with pytest.raises(IndexCacheError, match="delta"):
         combined.save(tmp_path / "index", "key")
