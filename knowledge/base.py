@@ -390,7 +390,7 @@ def _with_delta(
     )
     if len(delta_slots) > MAX_DELTA_SHARE * max(len(passages), 1):
         return None
-    main = SearchIndex.load(cache_dir, state.key, analyzer, params)
+    main = _main_index(cache_dir, state.key, analyzer, params)
     if main is None or main.n_docs != len(old) or main.has_delta:
         return None
     try:
@@ -402,6 +402,38 @@ def _with_delta(
     except ValueError as error:  # e.g. a main index saved before term frequencies were kept
         logger.info("no delta segment over %s: %s", cache_dir, error)
         return None
+
+
+_last_main: list[tuple[tuple[object, ...], SearchIndex]] = []  # the main index last loaded
+
+
+def _main_index(
+    cache_dir: Path, key: str, analyzer: Analyzer, params: Bm25Params
+) -> SearchIndex | None:
+    """The saved index under ``key``, the one loaded before while its files were not replaced.
+
+    Each reopen with a delta segment needs the same main index; loading it checks the SHA-256 of
+    every file (seconds at 10^5 articles), so the last one is kept while its manifest's inode,
+    size and time stamp stay the same (a save replaces the whole folder).
+    """
+    try:
+        manifest = (cache_dir / "manifest.json").stat()
+    except OSError:
+        return None
+    identity = (
+        str(cache_dir.resolve()),
+        key,
+        analyzer.fingerprint(),
+        params,
+        manifest.st_ino,
+        manifest.st_size,
+        manifest.st_mtime_ns,
+    )
+    if _last_main and _last_main[0][0] == identity:
+        return _last_main[0][1]
+    main = SearchIndex.load(cache_dir, key, analyzer, params)
+    _last_main[:] = [] if main is None else [(identity, main)]
+    return main
 
 
 def _save_state(

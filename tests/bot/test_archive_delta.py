@@ -10,6 +10,7 @@ import pytest
 
 from bot.archive import Archive
 from knowledge import KnowledgeBase
+from knowledge.delta import DeltaField
 from knowledge.index import SearchIndex
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -57,7 +58,7 @@ def _assert_scores_of_a_full_build(kb: KnowledgeBase, articles: Path, tmp_path: 
 
 
 def test_a_new_file_is_answered_without_a_full_rebuild(tmp_path: Path, builds: list[int]) -> None:
-    archive, articles, _ = _archive(tmp_path)
+    archive, articles, cache = _archive(tmp_path)
     assert len(builds) == 1  # the first start builds the main index
     (articles / "900_quarkbyte.md").write_text(NEW, encoding="utf-8")
     assert archive.reload_if_changed()
@@ -67,6 +68,10 @@ def test_a_new_file_is_answered_without_a_full_rebuild(tmp_path: Path, builds: l
     hits = kb.search(kb.parse_query(QUESTIONS[0]), k=3)
     assert hits
     assert hits[0].article.id == "900_quarkbyte"
+    again = KnowledgeBase.open(articles, cache, delta=True)  # the next reopen, same process
+    assert isinstance(again.index.main, DeltaField)
+    assert isinstance(kb.index.main, DeltaField)
+    assert again.index.main.main is kb.index.main.main  # the main index is not loaded again
     _assert_scores_of_a_full_build(kb, articles, tmp_path)
 
 
