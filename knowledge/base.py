@@ -191,6 +191,7 @@ class KnowledgeBase:
         key = cache_key(loaded.articles)
         index = None if rebuild else SearchIndex.load(cache_dir, key, analyzer, params)
         if index is not None and index.n_docs == len(passages):
+            _remember_main(cache_dir, key, index)
             say(f"Reused the saved index of {len(passages)} passages in {cache_dir}")
             if not (state_current and state is not None and state.key == key):
                 _save_state(state_dir, articles_dir, fresh, passages, key)
@@ -226,6 +227,7 @@ class KnowledgeBase:
         seconds = time.perf_counter() - started
         save_error = _save(index, cache_dir, key)
         if save_error is None:
+            _remember_main(cache_dir, key, index)
             say(f"Indexed {len(passages)} passages in {seconds:.2f} s; saved to {cache_dir}")
             _save_state(state_dir, articles_dir, fresh, passages, key)
         else:
@@ -416,24 +418,34 @@ def _main_index(
     every file (seconds at 10^5 articles), so the last one is kept while its manifest's inode,
     size and time stamp stay the same (a save replaces the whole folder).
     """
+    identity = _saved_identity(cache_dir, key, analyzer, params)
+    if identity is None:
+        return None
+    if _last_main and _last_main[0][0] == identity:
+        return _last_main[0][1]
+    main = SearchIndex.load(cache_dir, key, analyzer, params)
+    _remember_main(cache_dir, key, main)
+    return main
+
+
+def _remember_main(cache_dir: Path, key: str, index: SearchIndex | None) -> None:
+    """Keep ``index``, just loaded from or saved to ``cache_dir`` under ``key``, for a delta."""
+    identity = (
+        None if index is None else _saved_identity(cache_dir, key, index.analyzer, index.params)
+    )
+    _last_main[:] = [] if identity is None or index is None else [(identity, index)]
+
+
+def _saved_identity(
+    cache_dir: Path, key: str, analyzer: Analyzer, params: Bm25Params
+) -> tuple[object, ...] | None:
+    """What tells a saved index apart: folder, key, analysis and its manifest's file stamp."""
     try:
         manifest = (cache_dir / "manifest.json").stat()
     except OSError:
         return None
-    identity = (
-        str(cache_dir.resolve()),
-        key,
-        analyzer.fingerprint(),
-        params,
-        manifest.st_ino,
-        manifest.st_size,
-        manifest.st_mtime_ns,
-    )
-    if _last_main and _last_main[0][0] == identity:
-        return _last_main[0][1]
-    main = SearchIndex.load(cache_dir, key, analyzer, params)
-    _last_main[:] = [] if main is None else [(identity, main)]
-    return main
+    stamp = (manifest.st_ino, manifest.st_size, manifest.st_mtime_ns)
+    return (str(cache_dir.resolve()), key, analyzer.fingerprint(), params, stamp)
 
 
 def _save_state(

@@ -60,6 +60,7 @@ def _assert_scores_of_a_full_build(kb: KnowledgeBase, articles: Path, tmp_path: 
 def test_a_new_file_is_answered_without_a_full_rebuild(tmp_path: Path, builds: list[int]) -> None:
     archive, articles, cache = _archive(tmp_path)
     assert len(builds) == 1  # the first start builds the main index
+    start = archive.current.index
     (articles / "900_quarkbyte.md").write_text(NEW, encoding="utf-8")
     assert archive.reload_if_changed()
     kb = archive.current
@@ -72,6 +73,7 @@ def test_a_new_file_is_answered_without_a_full_rebuild(tmp_path: Path, builds: l
     assert isinstance(again.index.main, DeltaField)
     assert isinstance(kb.index.main, DeltaField)
     assert again.index.main.main is kb.index.main.main  # the main index is not loaded again
+    assert kb.index.main.main is start.main  # nor at the first delta: the one built is kept
     _assert_scores_of_a_full_build(kb, articles, tmp_path)
 
 
