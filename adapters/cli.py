@@ -212,7 +212,10 @@ def main(
             return _helper(args, settings, stdout, stderr)
         quiet_progress = progress if args.command == "index" or args.verbose else None
         core = build_newsdesk(
-            settings, progress=quiet_progress, rebuild=args.command == "index" and args.rebuild
+            settings,
+            progress=quiet_progress,
+            rebuild=args.command == "index" and args.rebuild,
+            merge=args.command == "index",
         )
         return _run(args, core, settings, stdin=stdin, stdout=stdout, stderr=stderr)
     except (NewsdeskError, OSError) as error:

@@ -244,8 +244,11 @@ class _Checker:
         self.matrix: ImpactMatrix | None = None
         self.all_scores: bool | None = None
         if task.newsdesk_index is not None:
-            self.matrix = load_newsdesk(task.newsdesk_index, task.params).main
-            self.all_scores = _same_idf(self.matrix, reference.idf())
+            main = load_newsdesk(task.newsdesk_index, task.params).main
+            if not isinstance(main, ImpactMatrix):  # a saved index has no delta segment
+                raise TypeError("a saved index has one impact matrix per field")
+            self.matrix = main
+            self.all_scores = _same_idf(main, reference.idf())
 
     def check(self, position: int, result: tuple[TopK, npt.NDArray[np.float64]]) -> None:
         """Check every system's result of query ``position`` against the reference's."""

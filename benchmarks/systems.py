@@ -136,7 +136,10 @@ class _Newsdesk:
         self.matrix = None
 
     def load(self, directory: Path) -> None:
-        self.matrix = load_newsdesk(directory, self.params).main
+        main = load_newsdesk(directory, self.params).main
+        if not isinstance(main, ImpactMatrix):  # a saved index has no delta segment
+            raise TypeError("a saved index has one impact matrix per field")
+        self.matrix = main
 
     def search(self, query: Sequence[str]) -> TopK:
         scores = _need(self.matrix, "the loaded index").scores(query)

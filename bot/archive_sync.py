@@ -189,8 +189,11 @@ class ArchiveSync:
 
 
 def _how(archive: Archive) -> str:
-    """Whether the current knowledge base reused the saved index or built it."""
-    return "saved index reused" if archive.current.loaded_from_cache else "index rebuilt"
+    """Whether the current knowledge base reused the saved index (with a delta) or built it."""
+    current = archive.current
+    if current.index.has_delta:
+        return "saved index reused with a delta segment"
+    return "saved index reused" if current.loaded_from_cache else "index rebuilt"
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

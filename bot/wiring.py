@@ -105,6 +105,7 @@ def build_newsdesk(
     *,
     progress: Progress | None = None,
     rebuild: bool = False,
+    merge: bool = False,
     store: Callable[[], Store] | None = None,
     clock: Callable[[], dt.datetime] | None = None,
 ) -> Newsdesk:
@@ -114,6 +115,8 @@ def build_newsdesk(
         settings: The settings.
         progress: Called with progress lines while the archive is loaded.
         rebuild: Ignore the saved index.
+        merge: Build the whole index when it is stale (``newsdesk index``) instead of searching
+            the changed articles in a delta segment beside it.
         store: The store to use (default: the SQLite file in the data folder, opened lazily).
         clock: The current time, aware (default: the system clock in UTC).
 
@@ -121,7 +124,9 @@ def build_newsdesk(
         ArchiveError: the articles folder is missing or unreadable.
     """
 
-    def reopen(rebuild: bool = False, say: Progress | None = None) -> KnowledgeBase:
+    def reopen(
+        rebuild: bool = False, say: Progress | None = None, merge: bool = False
+    ) -> KnowledgeBase:
         try:
             return KnowledgeBase.open(
                 settings.articles_dir,
@@ -131,13 +136,14 @@ def build_newsdesk(
                 progress=say,
                 encoder=bundled_encoder() if settings.multilingual else None,
                 also=(settings.feeds_dir,),
+                delta=not merge,
             )
         except ArticleError as error:
             message = f"{error} Set NEWSDESK_ARTICLES_DIR to a folder of articles."
             raise ArchiveError(message) from None
 
     archive = Archive(
-        reopen(rebuild, progress),
+        reopen(rebuild, progress, merge),
         folder=settings.articles_dir,
         reopen=reopen,
         also=(settings.feeds_dir,),

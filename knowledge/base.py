@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from knowledge.analysis import Analyzer, GermanAnalyzer
 from knowledge.articles import Article, ArticleLoad, SkippedFile
 from knowledge.bm25 import Bm25Params
@@ -48,6 +50,7 @@ CHUNKING_VERSION = "passages-1"
 
 Progress = Callable[[str], None]
 _LANGUAGE_SAMPLE = 400  # passages whose language is told, spread evenly over the archive
+MAX_DELTA_SHARE = 0.2  # a delta segment above this share of the passages means a full rebuild
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +139,15 @@ class KnowledgeBase:
         encoder: Encoder | None = None,
         vectors_dir: Path | None = None,
         also: Sequence[Path] = (),
+        delta: bool = False,
     ) -> KnowledgeBase:
         """Load the articles and reuse the cached index when it is still valid.
+
+        When the saved index is stale but a few articles were added, changed or deleted since
+        (at most :data:`MAX_DELTA_SHARE` of the passages), their passages go into a delta
+        segment searched beside it (:meth:`SearchIndex.with_delta`), scored over the combined
+        counts as a rebuild would; neither index nor state is saved then, so the next open
+        finds the same main index and builds the delta again. A full build merges it.
 
         Args:
             articles_dir: Folder of ``.txt``/``.md`` articles.
@@ -149,6 +159,8 @@ class KnowledgeBase:
             encoder: Encodes the passages' sentences (:mod:`knowledge.dense`); None for BM25 only.
             vectors_dir: Folder for the saved sentence vectors (default: ``<cache_dir>-vectors``).
             also: More article folders (e.g. the feeds folder), read after ``articles_dir``.
+            delta: Allow a delta segment (the live archive does); without, a stale index is
+                rebuilt whole (merged).
 
         Raises:
             knowledge.articles.ArticleError: the articles folder is missing.
@@ -179,6 +191,7 @@ class KnowledgeBase:
         key = cache_key(loaded.articles)
         index = None if rebuild else SearchIndex.load(cache_dir, key, analyzer, params)
         if index is not None and index.n_docs == len(passages):
+            _remember_main(cache_dir, key, index)
             say(f"Reused the saved index of {len(passages)} passages in {cache_dir}")
             if not (state_current and state is not None and state.key == key):
                 _save_state(state_dir, articles_dir, fresh, passages, key)
@@ -191,6 +204,21 @@ class KnowledgeBase:
                 meaning=meaning,
                 listing=fresh.listing,
             )
+        if delta and not rebuild and state is not None and state.key != key:
+            combined = _with_delta(
+                cache_dir, state, passages=passages, fresh=fresh, analyzer=analyzer, params=params
+            )
+            if combined is not None:
+                say(f"Added {combined.n_docs - len(state.passages)} passages as a delta segment")
+                return cls(
+                    loaded.articles,
+                    passages,
+                    combined,
+                    skipped=loaded.skipped,
+                    loaded_from_cache=True,
+                    meaning=meaning,
+                    listing=fresh.listing,
+                )
         say(f"Indexing {len(passages)} passages of {len(loaded.articles)} articles ...")
         started = time.perf_counter()
         index = SearchIndex.build_streaming(
@@ -199,6 +227,7 @@ class KnowledgeBase:
         seconds = time.perf_counter() - started
         save_error = _save(index, cache_dir, key)
         if save_error is None:
+            _remember_main(cache_dir, key, index)
             say(f"Indexed {len(passages)} passages in {seconds:.2f} s; saved to {cache_dir}")
             _save_state(state_dir, articles_dir, fresh, passages, key)
         else:
@@ -326,6 +355,97 @@ def _passages(
         for article_id in ids
     )
     return PassageTable.from_groups(groups), False
+
+
+def _with_delta(
+    cache_dir: Path,
+    state: ArchiveState,
+    *,
+    passages: PassageTable,
+    fresh: Refreshed,
+    analyzer: Analyzer,
+    params: Bm25Params,
+) -> SearchIndex | None:
+    """The saved main index with the changes since it as a delta segment, or None.
+
+    None when the main index cannot be loaded or the changes exceed :data:`MAX_DELTA_SHARE`.
+    Passages of unchanged articles map onto their main documents; the others are analysed.
+    """
+    old = state.passages
+    old_bounds = old.arrays()["article_passages"]
+    old_row = {article_id: i for i, article_id in enumerate(old.article_ids)}
+    new_bounds = passages.arrays()["article_passages"]
+    main_slots = np.full(len(old), -1, dtype=np.int64)
+    delta_ranges: list[tuple[int, int]] = []
+    for i, article_id in enumerate(passages.article_ids):
+        start, end = int(new_bounds[i]), int(new_bounds[i + 1])
+        row = old_row.get(article_id)
+        if row is not None and article_id in fresh.unchanged:
+            first = int(old_bounds[row])
+            if int(old_bounds[row + 1]) - first == end - start:
+                main_slots[first : first + end - start] = np.arange(start, end)
+                continue
+        if end > start:
+            delta_ranges.append((start, end))
+    delta_slots = np.array(
+        [d for start, end in delta_ranges for d in range(start, end)], dtype=np.int64
+    )
+    if len(delta_slots) > MAX_DELTA_SHARE * max(len(passages), 1):
+        return None
+    main = _main_index(cache_dir, state.key, analyzer, params)
+    if main is None or main.n_docs != len(old) or main.has_delta:
+        return None
+    try:
+        return main.with_delta(
+            [passages[int(d)].text for d in delta_slots],
+            main_slots=main_slots,
+            delta_slots=delta_slots,
+        )
+    except ValueError as error:  # e.g. a main index saved before term frequencies were kept
+        logger.info("no delta segment over %s: %s", cache_dir, error)
+        return None
+
+
+_last_main: list[tuple[tuple[object, ...], SearchIndex]] = []  # the main index last loaded
+
+
+def _main_index(
+    cache_dir: Path, key: str, analyzer: Analyzer, params: Bm25Params
+) -> SearchIndex | None:
+    """The saved index under ``key``, the one loaded before while its files were not replaced.
+
+    Each reopen with a delta segment needs the same main index; loading it checks the SHA-256 of
+    every file (seconds at 10^5 articles), so the last one is kept while its manifest's inode,
+    size and time stamp stay the same (a save replaces the whole folder).
+    """
+    identity = _saved_identity(cache_dir, key, analyzer, params)
+    if identity is None:
+        return None
+    if _last_main and _last_main[0][0] == identity:
+        return _last_main[0][1]
+    main = SearchIndex.load(cache_dir, key, analyzer, params)
+    _remember_main(cache_dir, key, main)
+    return main
+
+
+def _remember_main(cache_dir: Path, key: str, index: SearchIndex | None) -> None:
+    """Keep ``index``, just loaded from or saved to ``cache_dir`` under ``key``, for a delta."""
+    identity = (
+        None if index is None else _saved_identity(cache_dir, key, index.analyzer, index.params)
+    )
+    _last_main[:] = [] if identity is None or index is None else [(identity, index)]
+
+
+def _saved_identity(
+    cache_dir: Path, key: str, analyzer: Analyzer, params: Bm25Params
+) -> tuple[object, ...] | None:
+    """What tells a saved index apart: folder, key, analysis and its manifest's file stamp."""
+    try:
+        manifest = (cache_dir / "manifest.json").stat()
+    except OSError:
+        return None
+    stamp = (manifest.st_ino, manifest.st_size, manifest.st_mtime_ns)
+    return (str(cache_dir.resolve()), key, analyzer.fingerprint(), params, stamp)
 
 
 def _save_state(

@@ -95,6 +95,9 @@ class ImpactMatrix:
         data: Weight ``idf * tf part`` of each stored (term, document) pair (float64).
         n_docs: Number of documents (columns).
         params: The BM25 parameters the weights were computed with.
+        tf: Term frequency of each stored pair (uint16, or int32 when a count exceeds that).
+        lengths: Each document's number of terms (int64); with ``tf`` what a delta segment
+            (:mod:`knowledge.delta`) needs to score over other counts.
     """
 
     terms: tuple[str, ...] = field(repr=False)
@@ -105,6 +108,8 @@ class ImpactMatrix:
     n_docs: int
     params: Bm25Params
     _rows: Mapping[str, int] = field(repr=False)
+    tf: npt.NDArray[np.uint16] | npt.NDArray[np.int32] = field(repr=False)
+    lengths: IntArray = field(repr=False)
 
     @classmethod
     def build(
@@ -154,6 +159,8 @@ class ImpactMatrix:
         np.cumsum(df_counts, out=indptr[1:])
         indices = np.empty(int(indptr[-1]), dtype=np.int32)
         data = np.empty(int(indptr[-1]), dtype=np.float64)
+        wide = any(block.tf.dtype != np.uint16 for block in blocks)
+        tf_all = np.empty(int(indptr[-1]), dtype=np.int32 if wide else np.uint16)
         next_slot = indptr[:-1].copy()  # first free position of each row
         while blocks:
             block = blocks.pop(0)  # drop each block's pairs once they are placed
@@ -163,6 +170,7 @@ class ImpactMatrix:
             slots = next_slot[block.rows] + rank
             next_slot[: len(sizes)] += sizes
             indices[slots] = block.docs
+            tf_all[slots] = block.tf
             doc_len = lengths[block.docs].astype(np.float64)
             tf = block.tf.astype(np.float64)
             data[slots] = idf[block.rows] * term_frequency_part(tf, doc_len, avgdl or 1.0, params)
@@ -171,6 +179,8 @@ class ImpactMatrix:
             "indptr": indptr,
             "indices": indices,
             "data": data,
+            "tf": tf_all,
+            "lengths": np.asarray(lengths, dtype=np.int64),
         }
         return cls.from_arrays(tuple(rows), arrays, n_docs=n_docs, params=params)
 
@@ -187,18 +197,20 @@ class ImpactMatrix:
 
         Args:
             terms: Term of each row.
-            arrays: ``idf``, ``indptr``, ``indices`` and ``data`` as returned by ``to_arrays``.
+            arrays: ``idf``, ``indptr``, ``indices``, ``data``, ``tf`` and ``lengths`` as
+                returned by ``to_arrays``.
             n_docs: Number of documents.
             params: The BM25 parameters the weights were computed with.
 
         Raises:
             ValueError: When an array is missing or a dtype, shape or range does not fit.
         """
-        missing = {"idf", "indptr", "indices", "data"} - set(arrays)
+        missing = {"idf", "indptr", "indices", "data", "tf", "lengths"} - set(arrays)
         if missing:
             raise ValueError(f"impact matrix: arrays {sorted(missing)} are missing")
         idf, indptr = arrays["idf"], arrays["indptr"]
         indices, data = arrays["indices"], arrays["data"]
+        tf, lengths = arrays["tf"], arrays["lengths"]
         n_terms = len(terms)
         checks = {
             "idf must be float64 of one value per term": idf.dtype == np.float64
@@ -209,6 +221,10 @@ class ImpactMatrix:
             and data.dtype == np.float64
             and indices.ndim == 1
             and data.shape == indices.shape,
+            "tf must be uint16 or int32 of one value per weight": tf.dtype in (np.uint16, np.int32)
+            and tf.shape == indices.shape,
+            "lengths must be int64 of one value per document": lengths.dtype == np.int64
+            and lengths.shape == (n_docs,),
             "terms must be distinct": len(set(terms)) == n_terms,
             "n_docs must not be negative": n_docs >= 0,
         }
@@ -223,8 +239,10 @@ class ImpactMatrix:
             raise ValueError("impact matrix: document indices must ascend within each row")
         if not (np.all(np.isfinite(data)) and np.all(np.isfinite(idf))):
             raise ValueError("impact matrix: weights and idf must be finite")
+        if (len(tf) and tf.min() < 1) or (len(lengths) and lengths.min() < 0):
+            raise ValueError("impact matrix: term frequencies must be positive, lengths not < 0")
         rows = {term: i for i, term in enumerate(terms)}
-        return cls(tuple(terms), idf, indptr, indices, data, n_docs, params, rows)
+        return cls(tuple(terms), idf, indptr, indices, data, n_docs, params, rows, tf, lengths)
 
     def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
         """Return the numeric arrays to persist (terms and params are stored separately)."""
@@ -233,6 +251,8 @@ class ImpactMatrix:
             "indptr": self.indptr,
             "indices": self.indices,
             "data": self.data,
+            "tf": self.tf,
+            "lengths": self.lengths,
         }
 
     def idf(self, term: str) -> float | None:

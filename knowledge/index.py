@@ -33,6 +33,7 @@ from knowledge.compounds import (
     compound_terms,
     corpus_vocabulary,
 )
+from knowledge.delta import DeltaField
 from knowledge.index_build import build_index
 from knowledge.index_store import IndexCacheError, load_index, save_index
 
@@ -52,6 +53,8 @@ DEFAULT_COMPOUND_WEIGHT = 0.5
 """Weight of the compound field, tuned on GermanQuAD (see knowledge.evaluation)."""
 
 Progress = Callable[[int, int], None]
+Field = ImpactMatrix | DeltaField
+"""A BM25 field: one impact matrix, or a main one with a delta segment beside it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +158,8 @@ class SearchIndex:
         self,
         analyzer: Analyzer,
         *,
-        main: ImpactMatrix,
-        compound: ImpactMatrix,
+        main: Field,
+        compound: Field,
         decompounder: Decompounder,
         compound_weight: float,
     ) -> None:
@@ -284,6 +287,46 @@ class SearchIndex:
             compound=compound,
             decompounder=decompounder,
             compound_weight=compound_weight,
+        )
+
+    @property
+    def has_delta(self) -> bool:
+        """Tell whether a delta segment is searched beside the main index (not saved as is)."""
+        return isinstance(self.main, DeltaField)
+
+    def with_delta(
+        self,
+        texts: Sequence[str],
+        *,
+        main_slots: npt.NDArray[np.int64],
+        delta_slots: npt.NDArray[np.int64],
+    ) -> SearchIndex:
+        """This index with some documents removed and ``texts`` added, without a rebuild.
+
+        The new texts are analysed and decompounded as this index's were (its decompounding
+        vocabulary stays until the next full build); the scores are BM25 over the combined
+        counts (:mod:`knowledge.delta`). Documents are numbered by the slots: ``main_slots``
+        per document of this index (-1: removed), ``delta_slots`` per new text.
+
+        Raises:
+            ValueError: When this index already has a delta segment.
+        """
+        main, compound = self.main, self.compound
+        if not isinstance(main, ImpactMatrix) or not isinstance(compound, ImpactMatrix):
+            raise ValueError("with_delta needs a main index without a delta segment")
+        words = [self.analyzer.words(text) for text in texts]
+        cache: dict[str, tuple[str, ...]] = {}
+        main_docs = [[w.term for w in ws if w.term is not None] for ws in words]
+        compound_docs = [
+            compound_terms(ws, self.decompounder, self.analyzer, cache) for ws in words
+        ]
+        slots = {"main_slots": main_slots, "delta_slots": delta_slots}
+        return SearchIndex(
+            self.analyzer,
+            main=DeltaField(main, ImpactMatrix.build(main_docs, self.params), **slots),
+            compound=DeltaField(compound, ImpactMatrix.build(compound_docs, self.params), **slots),
+            decompounder=self.decompounder,
+            compound_weight=self.compound_weight,
         )
 
     def idf(self, term: str) -> float | None:

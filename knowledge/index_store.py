@@ -48,9 +48,9 @@ logger = logging.getLogger("knowledge.index")
 
 _MANIFEST = "manifest.json"
 _FORMAT = "newsdesk-search-index"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: term frequencies and lengths kept (delta segments)
 _FIELDS = ("main", "compound")
-_ARRAYS = ("idf", "indptr", "indices", "data")
+_ARRAYS = ("idf", "indptr", "indices", "data", "tf", "lengths")
 _DATA_FILES = (
     "vocabulary.json",
     *(f"{f}.{n}" for f in _FIELDS for n in ("terms.json", *(f"{a}.npy" for a in _ARRAYS))),
@@ -85,6 +85,8 @@ def save_index(index: SearchIndex, directory: Path, key: str) -> None:
         IndexCacheError: When ``directory`` holds files that are not part of a cache.
         OSError: When writing fails.
     """
+    if index.has_delta:
+        raise IndexCacheError("an index with a delta segment is saved once merged (rebuilt)")
     _check_replaceable(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
@@ -92,6 +94,7 @@ def save_index(index: SearchIndex, directory: Path, key: str) -> None:
         files: dict[str, str] = {}
         _write(tmp, "vocabulary.json", sorted(index.decompounder.vocabulary), files)
         for field, matrix in (("main", index.main), ("compound", index.compound)):
+            assert isinstance(matrix, ImpactMatrix)  # noqa: S101 - has_delta was checked
             _write(tmp, f"{field}.terms.json", list(matrix.terms), files)
             for name, array in matrix.to_arrays().items():
                 _write(tmp, f"{field}.{name}.npy", array, files)

@@ -4,8 +4,9 @@ Generates N German-like articles (wordfreq's most frequent German words, 6-12 se
 about 1,500 characters: the size of a feed article's text) into a temporary articles folder, opens
 the knowledge base once (building and saving the index, as a running bot has), then writes one
 more article the way the feed loop does (``ArticleWriter``) and times what the live archive does
-when its watcher sees the file: ``Archive.reload_if_changed`` (rescan, reload every article,
-re-split, rebuild and re-save the index). Each step is also timed alone.
+when its watcher sees the file: ``Archive.reload_if_changed`` (rescan, read the new file, and
+search its passages in a delta segment beside the saved index: issue 17), then the same reopen
+without a delta segment (a full rebuild, as before issue 17). Each step is also timed alone.
 
 Usage: ``python scripts/bench_feed_add.py 10000 [100000]`` (BM25 only, no encoder).
 """
@@ -63,7 +64,7 @@ def measure(count: int) -> None:
         timed("generate", lambda: generate(articles, count))
 
         def reopen() -> KnowledgeBase:
-            return KnowledgeBase.open(articles, index, also=(feeds,))
+            return KnowledgeBase.open(articles, index, also=(feeds,), delta=True)
 
         knowledge = timed("first open (build + save the index)", reopen)
         print(f"  passages: {len(knowledge.passages)}", flush=True)
@@ -86,6 +87,11 @@ def measure(count: int) -> None:
         )
         assert replaced, "the archive did not notice the new article"
         assert len(archive.current.articles) == count + 1
+        print(f"  delta segment: {archive.current.index.has_delta}", flush=True)
+        timed(
+            "the same reopen without a delta segment (full rebuild and save, as before)",
+            lambda: KnowledgeBase.open(articles, index, also=(feeds,)),
+        )
         print("  of which, measured alone:", flush=True)
         loaded = timed(
             "    load_articles (read and parse every file)",

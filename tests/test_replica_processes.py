@@ -10,8 +10,9 @@ lost, and the only repeats are re-sends of the deliveries it had in flight (the 
 window: the platform accepted a post the killed replica could not record).
 
 The live archive: two replicas on one articles folder and one data folder; an article written
-into the folder is answered by both, and only one of them built the index (the other loaded the
-state it saved, told by the archive generation it published through PostgreSQL).
+into the folder is answered by both, and neither rebuilt the index: the leader searched the new
+article in a delta segment beside the saved index and published the archive generation through
+PostgreSQL; the follower, told by it, did the same.
 """
 
 from __future__ import annotations
@@ -326,10 +327,11 @@ async def test_a_new_article_is_answered_by_both_replicas_and_indexed_by_one(
         [follower] = [r for r in replicas if r is not leader]
         assert f":{leader.process.pid}:" in published.publisher
         [built] = log_lines(leader, "archive generation 1 published")
-        assert "index rebuilt" in built
+        assert "with a delta segment" in built  # the new article, beside the saved index
         [loaded] = log_lines(follower, "archive generation 1 (published by")
-        assert "saved index reused" in loaded
+        assert "saved index reused with a delta segment" in loaded
         assert not log_lines(follower, "index rebuilt")
+        assert not log_lines(leader, "index rebuilt")
         first, second = (answered_after[replicas.index(r)] for r in (leader, follower))
         print(
             f"\narchive figures: new article answered by both replicas {max(first, second):.2f} s"

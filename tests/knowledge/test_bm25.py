@@ -159,6 +159,8 @@ def test_from_arrays_checks_order_only_within_rows() -> None:
         "indptr": np.array([0, 2, 2, 4], dtype=np.int64),  # an empty middle row
         "indices": np.array([1, 3, 0, 2], dtype=np.int32),  # falls across the row boundary
         "data": np.ones(4),
+        "tf": np.ones(4, dtype=np.uint16),
+        "lengths": np.ones(4, dtype=np.int64),
     }
     matrix = ImpactMatrix.from_arrays(["a", "b", "c"], arrays, n_docs=4, params=Bm25Params())
     assert matrix.scores(["c"]).tolist() == [1.0, 0.0, 1.0, 0.0]
