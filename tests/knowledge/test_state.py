@@ -165,3 +165,22 @@ def test_the_passage_table_keeps_every_passage_as_it_was() -> None:
     assert table.of_article("zzz") == ()
     assert table[-1] == passages["c"][0]
     assert len(table) == 3
+
+
+def test_a_reopen_packs_the_same_passage_table_as_splitting_every_article(
+    archive: Path, tmp_path: Path
+) -> None:
+    _open(archive, tmp_path)
+    (archive / "extra.md").write_text("Die Quellwortmaschine ist jetzt langsam.\n", "utf-8")
+    (archive / "aaa_new.txt").write_text(
+        "# Neu\n\nEin neuer Artikel.\n\nZweiter Absatz.\n", "utf-8"
+    )
+    (archive / "000_26a8121a7ae71e0a.txt").unlink()
+    _age(archive)
+    again = _open(archive, tmp_path)
+    fresh = _open(archive, tmp_path / "elsewhere", rebuild=True)
+    assert isinstance(again.passages, PassageTable)
+    assert again.passages.article_ids == tuple(a.id for a in fresh.articles)
+    assert list(again.passages) == list(fresh.passages)
+    for article in fresh.articles:
+        assert again.passages_of(article.id) == fresh.passages_of(article.id)
