@@ -36,6 +36,7 @@ import logging
 import os
 import stat
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,10 +48,12 @@ __all__ = [
     "Article",
     "ArticleError",
     "ArticleLoad",
+    "FolderScan",
     "SkippedFile",
     "load_articles",
     "read_article",
     "scan_folder",
+    "walk_folder",
 ]
 
 logger = logging.getLogger(__name__)
@@ -224,12 +227,72 @@ def scan_folder(directory: Path) -> tuple[tuple[Path, ...], tuple[SkippedFile, .
     Returns:
         The article paths in sorted path order, and the skipped entries with their reasons.
     """
+    scan = walk_folder(directory)
+    prefix = os.path.join(str(directory), "")
+    return tuple(Path(prefix + name) for name in scan.files), scan.skipped
+
+
+@dataclass(frozen=True, slots=True)
+class FolderScan:
+    """What :func:`walk_folder` found below a folder, as plain strings.
+
+    Attributes:
+        files: The safe article files, as paths below the folder (``os.sep`` between parts),
+            in sorted path order (by their parts).
+        skipped: The unsafe or unreadable entries left out, in the order they were met.
+        folders: Each folder listed (``""`` for the folder itself) with the device, inode and
+            change time (ctime, ns) it had just before it was listed.
+        links: Whether a symbolic link was met (its target may change while no folder does).
+        listed_ns: When the walk started (``time.time_ns``).
+    """
+
+    files: tuple[str, ...]
+    skipped: tuple[SkippedFile, ...]
+    folders: tuple[tuple[str, int, int, int], ...]
+    links: bool
+    listed_ns: int
+
+    @property
+    def plain(self) -> bool:
+        """No link and nothing skipped: the folders' entries alone decide the file list."""
+        return not self.links and not self.skipped
+
+
+def walk_folder(directory: Path) -> FolderScan:
+    """:func:`scan_folder`'s walk, keeping names as strings and each folder's stamp.
+
+    A folder's change time moves whenever an entry is added to, removed from or renamed in it
+    (and, unlike its modification time, cannot be set back, as ``tar`` and ``rsync`` do), so
+    while no folder's stamp changed (and it was not too close to ``listed_ns`` to trust) a
+    plain scan's ``files`` still hold; the files' own stamps may have changed.
+    """
+    listed_ns = time.time_ns()
     skipped: list[SkippedFile] = []
-    return tuple(_article_paths(directory, skipped)), tuple(skipped)
+    found: list[tuple[tuple[str, ...], str]] = []  # (parts below the folder, path below it)
+    folders: list[tuple[str, int, int, int]] = []
+    links = _walk(directory, skipped, found, folders)
+    found.sort(key=lambda item: item[0])
+    return FolderScan(
+        tuple(name for _parts, name in found), tuple(skipped), tuple(folders), links, listed_ns
+    )
 
 
 def _article_paths(directory: Path, skipped: list[SkippedFile]) -> list[Path]:
-    """The safe article files below ``directory`` (an ``os.walk`` without following folder links).
+    """The safe article files below ``directory``, as paths in sorted path order."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    _walk(directory, skipped, found, [])
+    found.sort(key=lambda item: item[0])
+    prefix = os.path.join(str(directory), "")
+    return [Path(prefix + name) for _parts, name in found]
+
+
+def _walk(
+    directory: Path,
+    skipped: list[SkippedFile],
+    found: list[tuple[tuple[str, ...], str]],
+    folders: list[tuple[str, int, int, int]],
+) -> bool:
+    """Walk ``directory`` (an ``os.walk`` without following folder links); return if a link was met.
 
     A plain file or folder entry costs no system call beyond listing its folder (its type comes
     from the listing, and being reached without a link it lies inside); only links are resolved.
@@ -241,27 +304,30 @@ def _article_paths(directory: Path, skipped: list[SkippedFile]) -> list[Path]:
     try:
         inside = directory.resolve(strict=True)
     except (OSError, RuntimeError):
-        return []
+        return False
     if not inside.is_dir():
-        return []
-    found: list[tuple[tuple[str, ...], Path]] = []  # (parts below the folder, path)
+        return False
+    links = False
     pending: list[tuple[str, tuple[str, ...]]] = [(str(directory), ())]
     while pending:
         root, parts = pending.pop()
         try:
+            info = os.stat(root)
             with os.scandir(root) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
             unreadable(error)
             continue
-        folders: list[tuple[str, tuple[str, ...]]] = []
+        folders.append((os.sep.join(parts), info.st_dev, info.st_ino, info.st_ctime_ns))
+        subfolders: list[tuple[str, tuple[str, ...]]] = []
         for entry in entries:
             if not entry.name.startswith("."):
                 item = (*parts, entry.name)
-                _visit(entry, item, inside=inside, found=found, folders=folders, skipped=skipped)
-        pending.extend(reversed(folders))
-    found.sort(key=lambda item: item[0])
-    return [path for _parts, path in found]
+                links |= _visit(
+                    entry, item, inside=inside, found=found, folders=subfolders, skipped=skipped
+                )
+        pending.extend(reversed(subfolders))
+    return links
 
 
 def _visit(
@@ -269,11 +335,14 @@ def _visit(
     parts: tuple[str, ...],
     *,
     inside: Path,
-    found: list[tuple[tuple[str, ...], Path]],
+    found: list[tuple[tuple[str, ...], str]],
     folders: list[tuple[str, tuple[str, ...]]],
     skipped: list[SkippedFile],
-) -> None:
-    """Sort one listed entry: a folder to descend, an article file, or an unsafe entry."""
+) -> bool:
+    """Sort one listed entry: a folder to descend, an article file, or an unsafe entry.
+
+    Returns whether the entry is a symbolic link that matters (to a folder or an article file).
+    """
     link = entry.is_symlink()
     try:
         folder = entry.is_dir()  # through a link, as os.walk tells folders from files
@@ -285,18 +354,19 @@ def _visit(
         elif _outside(Path(entry.path), inside):
             reason = "symbolic link to a folder outside the articles folder"
             _skip_once(skipped, Path(entry.path), reason)
-        return
+        return link
     if os.path.splitext(entry.name)[1].lower() not in ARTICLE_SUFFIXES:
-        return
-    path = Path(entry.path)
+        return False  # never read, whatever it is or points to
     if not link and entry.is_file(follow_symlinks=False):
-        found.append((parts, path))
-        return
+        found.append((parts, os.sep.join(parts)))
+        return False
+    path = Path(entry.path)
     problem = _unsafe(path, inside)
     if problem:
         _skip_once(skipped, path, problem)
     else:
-        found.append((parts, path))
+        found.append((parts, os.sep.join(parts)))
+    return link
 
 
 def _outside(path: Path, inside: Path) -> bool:

@@ -345,7 +345,7 @@ def _passages(
     ids = [a.id for a in fresh.load.articles]
     same = state is not None and list(state.passages.article_ids) == ids
     if state is not None and same and fresh.unchanged.issuperset(ids):
-        return state.passages, dict(fresh.stamps) == dict(state.stamps)
+        return state.passages, state.records.same_stamps(fresh.stamps) and not fresh.rescanned
     if state is None:
         groups = ((a, split_passages(a, texts.pop(a, ""))) for a in ids)
         return PassageTable.from_groups(groups), False
@@ -511,6 +511,7 @@ def _save_state(
             passages=passages,
             key=key,
             chunking=CHUNKING_VERSION,
+            scan=fresh.scan,
         )
     except OSError as error:
         logger.warning(

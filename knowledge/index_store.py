@@ -3,7 +3,9 @@
 :func:`save_index` writes JSON (manifest, term lists, vocabulary) and ``.npy`` arrays without
 pickle into a temporary sibling directory, then renames it into place. :func:`load_index`
 trusts nothing: format, caller key, analyzer fingerprint and parameters must match the manifest,
-every file its SHA-256, every array its dtype, shape and ranges; the arrays are then memory-mapped
+every file its SHA-256 (hashed only when its size, inode, modification or change time differ from
+those the manifest recorded at the save: hashing 1.3 GB took seconds at each start of a 10^5
+article archive), every array its dtype, shape and ranges; the arrays are then memory-mapped
 read-only, so the server and its answering workers share one copy. It never raises on a bad cache;
 it logs why and returns None, meaning "rebuild". :meth:`SearchIndex.save
 <knowledge.index.SearchIndex.save>` and :meth:`SearchIndex.load
@@ -28,6 +30,7 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +59,7 @@ _DATA_FILES = (
     *(f"{f}.{n}" for f in _FIELDS for n in ("terms.json", *(f"{a}.npy" for a in _ARRAYS))),
 )
 _MAX_JSON_BYTES = 1 << 30
+_TICK_NS = 20_000_000  # two ticks of the coarsest clock Linux keeps file times with (100 Hz)
 
 
 class IndexCacheError(Exception):
@@ -101,7 +105,9 @@ def save_index(index: SearchIndex, directory: Path, key: str) -> None:
         identity = _identity(
             key, index.analyzer, index.params, index.compound_weight, index.compounds
         )
-        manifest = {**identity, "n_docs": index.n_docs, "files": files}
+        stamps = {name: _stamp(tmp / name) for name in files}
+        _outlast(max((stamp[3] for stamp in stamps.values()), default=0))
+        manifest = {**identity, "n_docs": index.n_docs, "files": files, "stamps": stamps}
         _write(tmp, _MANIFEST, manifest, {})
         _swap(tmp, directory)
     except BaseException:
@@ -150,8 +156,9 @@ def load_index(
         files = manifest.get("files")
         if not isinstance(files, dict) or set(files) != set(_DATA_FILES):
             raise _CacheRejectedError(f"manifest must list exactly the files {sorted(_DATA_FILES)}")
+        stamps = manifest.get("stamps")
         for name, digest in files.items():
-            if _sha256(directory / name) != digest:
+            if not _as_written(directory / name, stamps) and _sha256(directory / name) != digest:
                 raise _CacheRejectedError(f"{name} does not match its checksum")
         n_docs = manifest.get("n_docs")
         if not isinstance(n_docs, int) or isinstance(n_docs, bool):
@@ -205,6 +212,33 @@ def _write(directory: Path, name: str, value: object, digests: dict[str, str]) -
     else:
         path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     digests[name] = _sha256(path)
+
+
+def _stamp(path: Path) -> list[int]:
+    """What tells a file's bytes unchanged without reading them: size, inode, mtime and ctime."""
+    info = path.stat()
+    return [info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _outlast(ctime_ns: int) -> None:
+    """Wait until a write now would get a later change time than ``ctime_ns``.
+
+    File times come from a clock that may tick only every few milliseconds; without the wait a
+    file rewritten within the same tick right after the save would keep its recorded stamp.
+    """
+    wait_ns = ctime_ns + _TICK_NS - time.time_ns()
+    if wait_ns > 0:
+        time.sleep(wait_ns / 1e9)
+
+
+def _as_written(path: Path, stamps: object) -> bool:
+    """Whether ``path`` still has the stamp the manifest recorded when it was written.
+
+    Writing a file changes its change time (ctime), which, unlike the modification time, cannot
+    be set back, so a file with its recorded stamp holds the bytes hashed at the save; any other
+    (or no recorded stamp, as in an index saved before stamps were kept) is hashed again.
+    """
+    return isinstance(stamps, dict) and stamps.get(path.name) == _stamp(path)
 
 
 def _sha256(path: Path) -> str:

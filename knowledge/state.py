@@ -2,13 +2,17 @@
 
 Beside the saved index (:mod:`knowledge.index_store`) the knowledge base keeps a state folder
 (``index-state/`` next to ``index/``) with, per article file, its path relative to the articles
-folder, size, modification time, SHA-256 and metadata (``articles.json``), and every passage's
-heading and sentences as one UTF-8 blob with offsets (``sentences.bin`` and ``.npy`` arrays).
+folder, SHA-256 and metadata (``articles.json``, one list per field), its size and modification
+time (``stamps.npy``), the folder's scan (``folder.json``: its article files and each folder's
+stamp, see :func:`knowledge.articles.walk_folder`), and every passage's heading and sentences
+as one UTF-8 blob with offsets (``sentences.bin`` and ``.npy`` arrays).
 :func:`refresh_articles` compares the folder with it by size and modification time: an
 unchanged file is not read at all, a changed one is read and hashed, and only a file whose bytes
-differ is split again. The sentences are memory-mapped and decoded one passage at a time
+differ is split again. While no folder's change time moved the folder is not listed again
+(each file is still ``stat``'ed). The sentences are memory-mapped and decoded one passage at a time
 (:class:`PassageTable`), so a start costs a ``stat`` per file and reading the metadata, not the
-archive, and processes that open the same state share its pages.
+archive, and processes that open the same state share its pages. A state of an older format is
+not used, so the first start after an upgrade reads every article once and saves a new one.
 
 A file modified within :data:`RACY_NS` of the state's save is re-hashed at the next start (its
 time stamp cannot tell a later change of the same size within the file system's resolution).
@@ -44,22 +48,25 @@ from knowledge.articles import (
     Article,
     ArticleError,
     ArticleLoad,
+    FolderScan,
     SkippedFile,
     load_articles,
     read_article,
-    scan_folder,
+    walk_folder,
 )
 from knowledge.text import Passage
 
 __all__ = [
     "RACY_NS",
     "ArchiveState",
+    "ArticleRecords",
     "FileStamp",
     "PassageTable",
     "Refreshed",
     "load_state",
     "refresh_articles",
     "save_state",
+    "trusted",
 ]
 
 logger = logging.getLogger(__name__)
@@ -68,11 +75,13 @@ RACY_NS = 2_000_000_000
 """Files modified this close (ns) before the state was saved are hashed again next time."""
 
 _FORMAT = "newsdesk-archive-state"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: records as columns and stamps as an array; the folder scan kept
 _MANIFEST = "manifest.json"
+_RECORDS = "articles.json"
+_FOLDER = "folder.json"
 _BLOB = "sentences.bin"
 _ARRAYS = ("slots", "passage_slots", "passage_heading", "article_passages")
-_HASHED = ("articles.json", *(f"{name}.npy" for name in _ARRAYS))
+_HASHED = (_RECORDS, _FOLDER, "stamps.npy", *(f"{name}.npy" for name in _ARRAYS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,40 +205,81 @@ class PassageTable(Sequence[Passage]):
         return self._blob[start:end].decode("utf-8", "replace")
 
 
-_Record = tuple[str, str, str, str | None, str | None, str | None]
+_COLUMNS = ("id", "path", "sha256", "title", "source", "url", "published")
+_REQUIRED = frozenset({"id", "path", "sha256", "title"})  # the others may hold None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecords:
+    """The saved articles' metadata and file stamps, one column per field (row ``i`` each).
+
+    Attributes:
+        ids: Article ids, in the order of the passage table.
+        paths: Each article's file below the folder (or its full path when outside it).
+        digests: SHA-256 of each file's bytes.
+        titles, sources, urls, published: The metadata.
+        sizes, mtimes: Each file's size and modification time (ns) when it was read (-1: none).
+        rows: Row of each id.
+    """
+
+    ids: tuple[str, ...]
+    paths: Sequence[str]
+    digests: Sequence[str]
+    titles: Sequence[str]
+    sources: Sequence[str | None]
+    urls: Sequence[str | None]
+    published: Sequence[dt.date | None]
+    sizes: Sequence[int]
+    mtimes: Sequence[int]
+    rows: Mapping[str, int]
+
+    def stamp(self, row: int) -> FileStamp:
+        """The file stamp saved for row ``row``."""
+        return FileStamp(self.sizes[row], self.mtimes[row])
+
+    def same_stamps(self, stamps: Mapping[str, FileStamp]) -> bool:
+        """Whether ``stamps`` holds exactly the saved stamp of every saved article."""
+        if len(stamps) != len(self.ids):
+            return False
+        rows, sizes, mtimes = self.rows, self.sizes, self.mtimes
+        for article_id, stamp in stamps.items():
+            row = rows.get(article_id)
+            if row is None or stamp.size != sizes[row] or stamp.mtime_ns != mtimes[row]:
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
 class ArchiveState:
-    """A saved state: articles' metadata, their file stamps, passages, index key.
+    """A saved state: articles' metadata, their file stamps, passages, index key, folder scan.
 
     Attributes:
-        records: Per article id: its file below the folder, SHA-256, title, publisher, address
-            and date (ISO or None); :meth:`article` makes the article (with an empty ``text``).
-        stamps: Each article's file stamp, by article id.
+        records: The articles' metadata and file stamps; :meth:`article` makes an article.
         passages: The passages of every article.
         key: The key of the index saved with this state.
         saved_ns: When the state was written (``time.time_ns``).
+        scan: The articles folder's plain scan the state was made from, if it can be trusted
+            later (see :func:`knowledge.articles.walk_folder`); None to list the folder.
     """
 
-    records: Mapping[str, _Record]
-    stamps: Mapping[str, FileStamp]
+    records: ArticleRecords
     passages: PassageTable
     key: str
     saved_ns: int
+    scan: FolderScan | None = None
 
-    def article(self, article_id: str, path: Path) -> Article:
-        """The saved article ``article_id``, read from ``path``; its ``text`` is empty."""
-        _relative, digest, title, source, url, published = self.records[article_id]
+    def article(self, row: int, path: Path) -> Article:
+        """The saved article of row ``row``, read from ``path``; its ``text`` is empty."""
+        records = self.records
         return Article(
-            id=article_id,
-            title=title,
-            source=source,
-            url=url,
-            published=dt.date.fromisoformat(published) if published else None,
-            text="",
-            path=path,
-            digest=digest,
+            records.ids[row],
+            records.titles[row],
+            records.sources[row],
+            records.urls[row],
+            records.published[row],
+            "",
+            path,
+            records.digests[row],
         )
 
 
@@ -244,6 +294,9 @@ class Refreshed:
         read: Number of files read (and hashed) to find out.
         listing: Every article file seen (path below the folder, size, modification time), sorted:
             what :func:`bot.archive.folder_fingerprint` would list at that moment.
+        scan: The scan of the articles folder used (the saved one while no folder changed).
+        rescanned: Whether the folder was walked again and that walk is worth saving (a saved
+            state without it would walk the folder at every start).
     """
 
     load: ArticleLoad
@@ -251,6 +304,8 @@ class Refreshed:
     unchanged: frozenset[str]
     read: int
     listing: tuple[tuple[str, int, int], ...] = ()
+    scan: FolderScan | None = None
+    rescanned: bool = False
 
 
 def stamp_of(path: Path) -> FileStamp | None:
@@ -260,6 +315,36 @@ def stamp_of(path: Path) -> FileStamp | None:
     except OSError:
         return None
     return FileStamp(info.st_size, info.st_mtime_ns)
+
+
+def trusted(scan: FolderScan) -> bool:
+    """Whether a later start may take ``scan``'s files while its folders' stamps stay the same.
+
+    It must be plain (no links, nothing skipped), and each folder's change time must lie
+    :data:`RACY_NS` before the walk (a change in the same clock tick would not show).
+    """
+    before = scan.listed_ns - RACY_NS
+    return scan.plain and all(ctime < before for _name, _dev, _ino, ctime in scan.folders)
+
+
+def _current_scan(directory: Path, state: ArchiveState | None) -> tuple[FolderScan, bool]:
+    """The state's scan while each of its folders has the same stamp, else a new walk.
+
+    Returns the scan and whether it was walked now.
+    """
+    saved = state.scan if state is not None else None
+    if saved is not None and trusted(saved):
+        prefix = os.path.join(str(directory), "")
+        for name, dev, ino, ctime in saved.folders:
+            try:
+                info = os.stat(prefix + name if name else str(directory))
+            except OSError:
+                break
+            if (info.st_dev, info.st_ino, info.st_ctime_ns) != (dev, ino, ctime):
+                break
+        else:
+            return saved, False
+    return walk_folder(directory), True
 
 
 def refresh_articles(
@@ -272,34 +357,34 @@ def refresh_articles(
     except that an article taken from the state has an empty ``text``. The listing is of
     ``directory`` alone; files of the ``also`` folders are recorded by their full path.
 
+    The folder is not listed again while none of its folders' stamps changed since the saved
+    state's scan (:func:`trusted`); each file is still ``stat``'ed, so a file rewritten in place
+    is seen.
+
     Raises:
         ArticleError: If ``directory`` does not exist or is not a folder.
     """
     if not directory.is_dir():
         load_articles(directory)  # raises the ArticleError of a missing folder
-    saved = state.records if state is not None else {}
-    paths, unsafe = scan_folder(directory)
-    skipped: list[SkippedFile] = list(unsafe)
-    for folder in also:
-        more, unsafe = scan_folder(folder) if folder.is_dir() else ((), ())
-        paths += more
-        skipped.extend(unsafe)
+    scan, walked = _current_scan(directory, state)
+    names, skipped = _names(directory, scan, also)
+    trusted_before = state.saved_ns - RACY_NS if state is not None else 0
     articles: dict[str, Article] = {}
     stamps: dict[str, FileStamp] = {}
     unchanged: set[str] = set()
     listing: list[tuple[str, int, int]] = []
     read = 0
-    prefix = str(directory) + os.sep
-    for path in paths:
-        article_id = path.stem
-        stamp = stamp_of(path)  # before reading: a change while reading shows next time
-        name = str(path)
-        inside = name.startswith(prefix) or path.is_relative_to(directory)
-        relative = name[len(prefix) :] if name.startswith(prefix) else name
-        if inside and not name.startswith(prefix):
-            relative = str(path.relative_to(directory))
-        if stamp is not None and inside:
-            listing.append((relative, stamp.size, stamp.mtime_ns))
+    for name, relative, inside in names:
+        article_id = os.path.splitext(os.path.basename(name))[0]
+        try:
+            info = os.stat(name)  # before reading: a change while reading shows next time
+        except OSError:
+            stamp = None
+        else:
+            stamp = FileStamp(info.st_size, info.st_mtime_ns)
+            if inside:
+                listing.append((relative, stamp.size, stamp.mtime_ns))
+        path = Path(name)
         if article_id in articles:
             logger.warning(
                 "Skipping article file %s: duplicate article id (kept %s)",
@@ -308,16 +393,16 @@ def refresh_articles(
             )
             skipped.append(SkippedFile(path, "duplicate article id"))
             continue
-        old = saved.get(article_id)
-        same_file = old is not None and old[0] == relative
+        row = state.records.rows.get(article_id) if state is not None else None
+        same_file = row is not None and state is not None and state.records.paths[row] == relative
         if (
             same_file
             and state is not None
-            and stamp is not None
-            and state.stamps.get(article_id) == stamp
-            and stamp.mtime_ns < state.saved_ns - RACY_NS
+            and row is not None
+            and stamp == state.records.stamp(row)
+            and stamp.mtime_ns < trusted_before
         ):
-            articles[article_id], stamps[article_id] = state.article(article_id, path), stamp
+            articles[article_id], stamps[article_id] = state.article(row, path), stamp
             unchanged.add(article_id)
             continue
         read += 1
@@ -330,7 +415,8 @@ def refresh_articles(
         articles[article_id] = article
         if stamp is not None:
             stamps[article_id] = stamp
-        if same_file and old is not None and old[1] == article.digest:
+        same_bytes = same_file and state is not None and row is not None
+        if same_bytes and state is not None and state.records.digests[row or 0] == article.digest:
             unchanged.add(article_id)
     ordered = tuple(articles[key] for key in sorted(articles))
     return Refreshed(
@@ -339,7 +425,32 @@ def refresh_articles(
         frozenset(unchanged),
         read,
         tuple(sorted(listing)),
+        scan,
+        walked and trusted(scan) and (state is None or state.scan != scan),
     )
+
+
+def _names(
+    directory: Path, scan: FolderScan, also: Sequence[Path]
+) -> tuple[list[tuple[str, str, bool]], list[SkippedFile]]:
+    """Each file to look at: its path, its name in the listing, whether it lies in ``directory``.
+
+    Returns them with the entries the walks skipped; the ``also`` folders' files come last,
+    named by their full path.
+    """
+    prefix = os.path.join(str(directory), "")
+    names = [(prefix + name, name, True) for name in scan.files]
+    skipped = list(scan.skipped)
+    for folder in also:
+        if not folder.is_dir():
+            continue
+        more = walk_folder(folder)
+        there = os.path.join(str(folder), "")
+        for full in (there + name for name in more.files):
+            inside = full.startswith(prefix)
+            names.append((full, full[len(prefix) :] if inside else full, inside))
+        skipped.extend(more.skipped)
+    return names, skipped
 
 
 def save_state(
@@ -351,10 +462,12 @@ def save_state(
     passages: PassageTable,
     key: str,
     chunking: str,
+    scan: FolderScan | None = None,
 ) -> None:
     """Write the state atomically (a temporary sibling folder renamed into place).
 
     ``chunking`` names the passage splitting; :func:`load_state` refuses a state of another.
+    ``scan`` (the articles folder's walk the articles came from) is kept when :func:`trusted`.
 
     Raises:
         OSError: When writing fails (nothing partial is left behind).
@@ -362,10 +475,15 @@ def save_state(
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
     try:
-        records = [_record(a, articles_dir, stamps.get(a.id)) for a in articles]
         files: dict[str, dict[str, object]] = {}
-        _write_file(tmp / "articles.json", json.dumps(records, ensure_ascii=False).encode(), files)
-        for name, array in passages.arrays().items():
+        columns, stamp_rows = _columns(articles, articles_dir, stamps)
+        _write_file(tmp / _RECORDS, json.dumps(columns, ensure_ascii=False).encode(), files)
+        folder = None
+        if scan is not None and trusted(scan):
+            folder = {"files": scan.files, "folders": scan.folders, "listed_ns": scan.listed_ns}
+        _write_file(tmp / _FOLDER, json.dumps(folder, ensure_ascii=False).encode(), files)
+        arrays = {"stamps": np.array(stamp_rows, dtype=np.int64).reshape(-1, 2)}
+        for name, array in {**arrays, **passages.arrays()}.items():
             buffer = tmp / f"{name}.npy"
             with buffer.open("wb") as out:
                 np.save(out, array, allow_pickle=False)
@@ -391,12 +509,23 @@ def save_state(
 
 
 def load_state(directory: Path, articles_dir: Path, chunking: str) -> ArchiveState | None:
-    """Read a saved state of ``articles_dir`` and ``chunking``, or None (logged) if unusable."""
+    """Read a saved state of ``articles_dir`` and ``chunking``, or None (logged) if unusable.
+
+    A state of an older format is not used (logged at INFO): the next save replaces it.
+    """
     try:
         manifest = json.loads((directory / _MANIFEST).read_text(encoding="utf-8"))
         if not isinstance(manifest, dict):
             raise ValueError("manifest is not an object")
-        if (manifest.get("format"), manifest.get("format_version")) != (_FORMAT, _FORMAT_VERSION):
+        version = manifest.get("format_version")
+        if (
+            manifest.get("format") == _FORMAT
+            and isinstance(version, int)
+            and (0 < version < _FORMAT_VERSION)
+        ):
+            logger.info("archive state %s is of an older format; every article is read", directory)
+            return None
+        if (manifest.get("format"), version) != (_FORMAT, _FORMAT_VERSION):
             raise ValueError("another format")
         if (manifest.get("articles_dir"), manifest.get("chunking")) != (
             str(articles_dir),
@@ -413,24 +542,17 @@ def load_state(directory: Path, articles_dir: Path, chunking: str) -> ArchiveSta
                 raise ValueError(f"{name} has another size")
             if name != _BLOB and _sha256(path) != facts["sha256"]:
                 raise ValueError(f"{name} does not match its checksum")
-        records = json.loads((directory / "articles.json").read_text(encoding="utf-8"))
-        if not isinstance(records, list):
-            raise ValueError("articles.json is not a list")
-        ids: list[str] = []
-        saved: dict[str, _Record] = {}
-        stamps: dict[str, FileStamp] = {}
-        for record in records:
-            article_id, kept, stamp = _checked(record)
-            ids.append(article_id)
-            saved[article_id], stamps[article_id] = kept, stamp
         arrays = {
             name: np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-            for name in _ARRAYS
+            for name in ("stamps", *_ARRAYS)
         }
+        records = _records(_read_json(directory / _RECORDS), arrays.pop("stamps"))
+        scan = _folder_scan(_read_json(directory / _FOLDER))
         blob = _map(directory / _BLOB)
-        _check_table(arrays, len(ids), len(blob))
-        table = PassageTable(ids, blob, arrays)
-        return ArchiveState(saved, stamps, table, str(manifest["key"]), int(manifest["saved_ns"]))
+        _check_table(arrays, len(records.ids), len(blob))
+        table = PassageTable(records.ids, blob, arrays)
+        key, saved_ns = str(manifest["key"]), int(manifest["saved_ns"])
+        return ArchiveState(records, table, key, saved_ns, scan)
     except FileNotFoundError:
         logger.info("no archive state in %s yet", directory)
     except Exception as error:  # an untrusted state must never stop the start
@@ -438,29 +560,93 @@ def load_state(directory: Path, articles_dir: Path, chunking: str) -> ArchiveSta
     return None
 
 
-def _record(article: Article, articles_dir: Path, stamp: FileStamp | None) -> list[object]:
-    published = article.published.isoformat() if article.published else None
-    inside = article.path.is_relative_to(articles_dir)
-    relative = str(article.path.relative_to(articles_dir)) if inside else str(article.path)
-    size, mtime = (stamp.size, stamp.mtime_ns) if stamp else (-1, -1)
-    return [relative, size, mtime, article.digest, article.id, article.title, article.source,
-            article.url, published]  # fmt: skip
+def _columns(
+    articles: Sequence[Article], articles_dir: Path, stamps: Mapping[str, FileStamp]
+) -> tuple[dict[str, list[str | None]], list[int]]:
+    """The articles' records as one list per field, and their stamps as (size, mtime) pairs."""
+    columns: dict[str, list[str | None]] = {name: [] for name in _COLUMNS}
+    stamp_rows: list[int] = []
+    prefix = os.path.join(str(articles_dir), "")
+    for article in articles:
+        name = str(article.path)
+        if name.startswith(prefix):
+            relative = name[len(prefix) :]
+        elif article.path.is_relative_to(articles_dir):
+            relative = str(article.path.relative_to(articles_dir))
+        else:
+            relative = name
+        published = article.published.isoformat() if article.published else None
+        values = (article.id, relative, article.digest, article.title, article.source,
+                  article.url, published)  # fmt: skip
+        for column, value in zip(columns.values(), values, strict=True):
+            column.append(value)
+        stamp = stamps.get(article.id)
+        stamp_rows += (stamp.size, stamp.mtime_ns) if stamp else (-1, -1)
+    return columns, stamp_rows
 
 
-def _checked(record: object) -> tuple[str, _Record, FileStamp]:
-    """An article record's id, metadata and stamp, after checking its shape."""
-    if not isinstance(record, list) or len(record) != 9:
-        raise ValueError("an article record is not a list of 9 values")
-    relative, size, mtime, digest, article_id, title, source, url, published = record
-    if not all(isinstance(x, str) for x in (relative, digest, article_id, title)):
-        raise ValueError("an article record has a field of the wrong type")
-    if not (isinstance(size, int) and isinstance(mtime, int)):
-        raise ValueError("an article record has a stamp of the wrong type")
-    if not all(x is None or isinstance(x, str) for x in (source, url, published)):
-        raise ValueError("an article record has a field of the wrong type")
-    if published:
-        dt.date.fromisoformat(published)  # a bad date is a damaged state (ValueError)
-    return article_id, (relative, digest, title, source, url, published), FileStamp(size, mtime)
+def _records(columns: object, stamps: npt.NDArray[Any]) -> ArticleRecords:
+    """The article records of the saved columns and stamps, after checking their shape."""
+    if not isinstance(columns, dict) or set(columns) != set(_COLUMNS):
+        raise ValueError(f"{_RECORDS} must be an object of the columns {list(_COLUMNS)}")
+    n = len(columns["id"]) if isinstance(columns["id"], list) else -1
+    for name, column in columns.items():
+        if not isinstance(column, list) or len(column) != n:
+            raise ValueError(f"{_RECORDS}: column {name} is not a list of one value per article")
+        kinds = (str,) if name in _REQUIRED else (str, type(None))
+        if not all(type(value) in kinds for value in column):
+            raise ValueError(f"{_RECORDS}: column {name} has a value of the wrong type")
+    if stamps.dtype != np.int64 or stamps.shape != (n, 2):
+        raise ValueError("stamps.npy has the wrong dtype or shape")
+    ids = tuple(columns["id"])
+    rows = {article_id: i for i, article_id in enumerate(ids)}
+    if len(rows) != n:
+        raise ValueError(f"{_RECORDS}: article ids are not distinct")
+    # a bad date is a damaged state (ValueError)
+    published = [dt.date.fromisoformat(day) if day else None for day in columns["published"]]
+    sizes, mtimes = np.asarray(stamps).T.tolist() if n else ([], [])
+    return ArticleRecords(
+        ids,
+        columns["path"],
+        columns["sha256"],
+        columns["title"],
+        columns["source"],
+        columns["url"],
+        published,
+        sizes,
+        mtimes,
+        rows,
+    )
+
+
+def _folder_scan(value: object) -> FolderScan | None:
+    """The saved folder scan (None when none was saved), after checking its shape."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"files", "folders", "listed_ns"}:
+        raise ValueError(f"{_FOLDER} must be null or an object of files, folders and listed_ns")
+    files, folders, listed_ns = value["files"], value["folders"], value["listed_ns"]
+    if not isinstance(files, list) or not all(type(name) is str for name in files):
+        raise ValueError(f"{_FOLDER}: files must be a list of strings")
+    if not isinstance(folders, list) or not all(_is_folder_stamp(f) for f in folders):
+        raise ValueError(f"{_FOLDER}: folders must be lists of a name and three integers")
+    if type(listed_ns) is not int:
+        raise ValueError(f"{_FOLDER}: listed_ns must be an integer")
+    stamps = tuple((name, dev, ino, mtime) for name, dev, ino, mtime in folders)
+    return FolderScan(tuple(files), (), stamps, False, listed_ns)
+
+
+def _is_folder_stamp(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 4
+        and type(value[0]) is str
+        and all(type(x) is int for x in value[1:])
+    )
+
+
+def _read_json(path: Path) -> object:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _check_table(arrays: Mapping[str, npt.NDArray[Any]], n_articles: int, blob_size: int) -> None:

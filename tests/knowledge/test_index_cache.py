@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import knowledge.index_store
 from knowledge.analysis import GermanAnalyzer
 from knowledge.bm25 import Bm25Params
 from knowledge.compounds import CompoundParams
@@ -216,3 +218,44 @@ def test_save_refuses_to_replace_a_directory_that_is_not_a_cache(
     with pytest.raises(IndexCacheError, match=r"notes\.txt"):
         index.save(directory, KEY)
     assert (directory / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_an_untouched_cache_is_loaded_without_hashing_its_files(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def hashing(path: Path) -> str:
+        pytest.fail(f"{path.name} was hashed although its stamp is the one saved")
+
+    monkeypatch.setattr("knowledge.index_store._sha256", hashing)
+    assert load(saved) is not None
+
+
+def test_a_file_garbled_with_its_times_set_back_is_still_caught(
+    saved: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = saved / "main.indices.npy"
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))  # in place: same inode and size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time still moves
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    expect_rejected(saved, caplog, "main.indices.npy does not match its checksum")
+
+
+def test_a_cache_saved_without_stamps_is_hashed_and_used(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = json.loads((saved / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["stamps"]  # as saved before the stamps were kept
+    (saved / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    hashed: list[str] = []
+    real = knowledge.index_store._sha256
+
+    def hashing(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr("knowledge.index_store._sha256", hashing)
+    assert load(saved) is not None
+    assert sorted(hashed) == sorted(manifest["files"])

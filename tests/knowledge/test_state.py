@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import shutil
@@ -13,6 +14,7 @@ import pytest
 
 import knowledge.base
 from knowledge import KnowledgeBase, Passage
+from knowledge.articles import FolderScan, read_article, walk_folder
 from knowledge.bm25 import Bm25Params
 from knowledge.state import PassageTable, refresh_articles
 from knowledge.text import split_passages
@@ -184,3 +186,113 @@ def test_a_reopen_packs_the_same_passage_table_as_splitting_every_article(
     assert list(again.passages) == list(fresh.passages)
     for article in fresh.articles:
         assert again.passages_of(article.id) == fresh.passages_of(article.id)
+
+
+def _state_manifest(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "index-state" / "manifest.json"
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    read: list[Path] = []
+
+    def reading(path: Path) -> object:
+        read.append(path)
+        return read_article(path)
+
+    monkeypatch.setattr("knowledge.state.read_article", reading)
+    return read
+
+
+def test_a_state_of_the_older_format_is_read_once_then_replaced(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = _open(archive, tmp_path)
+    manifest = json.loads(_state_manifest(tmp_path).read_text(encoding="utf-8"))
+    assert manifest["format_version"] == 2
+    manifest["format_version"] = 1  # as a state written before the records became columns
+    _state_manifest(tmp_path).write_text(json.dumps(manifest), encoding="utf-8")
+    read = _count_reads(monkeypatch)
+    with caplog.at_level(logging.INFO, logger="knowledge.state"):
+        again = _open(archive, tmp_path)
+    assert "older format" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]  # a routine upgrade
+    assert len(read) == len(first.articles)
+    assert again.loaded_from_cache  # the index itself still holds
+    assert _answers(again) == _answers(first)
+    assert json.loads(_state_manifest(tmp_path).read_text(encoding="utf-8"))["format_version"] == 2
+    read.clear()
+    third = _open(archive, tmp_path)
+    assert read == []
+    assert third.articles == again.articles
+
+
+def _walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    walked: list[Path] = []
+
+    def walking(directory: Path) -> FolderScan:
+        walked.append(directory)
+        return walk_folder(directory)
+
+    monkeypatch.setattr("knowledge.state.walk_folder", walking)
+    return walked
+
+
+def test_the_folder_is_not_listed_while_no_folder_changed_but_a_rewrite_in_place_is_seen(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("knowledge.state.RACY_NS", 0)  # the folders were made just now
+    first = _open(archive, tmp_path)
+    walked = _walks(monkeypatch)
+    read = _count_reads(monkeypatch)
+    again = _open(archive, tmp_path)
+    assert walked == []
+    assert read == []
+    assert again.articles == first.articles
+    assert again.listing == first.listing
+    extra = archive / "extra.md"
+    inode = extra.stat().st_ino
+    text = extra.read_text(encoding="utf-8").replace("schnell", "flink.")  # the same size
+    extra.write_text(text, encoding="utf-8")
+    os.utime(extra, (OLD + 60, OLD + 60))
+    assert extra.stat().st_ino == inode  # rewritten in place: no folder changed
+    changed = _open(archive, tmp_path)
+    assert walked == []
+    assert read == [extra]
+    assert changed.search(changed.parse_query("Quellwortmaschine flink"))[0].article.id == "extra"
+    assert ("extra.md", len(text.encode()), extra.stat().st_mtime_ns) in changed.listing
+
+
+def test_files_added_or_removed_in_a_subfolder_are_seen_even_with_old_time_stamps(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("knowledge.state.RACY_NS", 0)
+    sub = archive / "sub"
+    sub.mkdir()
+    (sub / "eins.md").write_text("Der erste Artikel im Unterordner.\n", encoding="utf-8")
+    _age(archive)
+    _open(archive, tmp_path)
+    (sub / "zwei.md").write_text("Der Quellzweiartikel steht im Unterordner.\n", "utf-8")
+    (sub / "eins.md").unlink()
+    _age(archive)  # modification times set back, as tar or rsync do: change times still move
+    walked = _walks(monkeypatch)
+    again = _open(archive, tmp_path)
+    assert walked == [archive]
+    ids = [a.id for a in again.articles]
+    assert "zwei" in ids
+    assert "eins" not in ids
+    fresh = _open(archive, tmp_path / "elsewhere", rebuild=True)
+    assert ids == [a.id for a in fresh.articles]
+    assert again.listing == fresh.listing
+
+
+def test_a_folder_with_a_link_is_listed_at_every_start(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("knowledge.state.RACY_NS", 0)
+    target = archive / "extra.md"
+    (archive / "verweis.md").symlink_to(target)  # its target may change with no folder changing
+    _age(archive)
+    _open(archive, tmp_path)
+    walked = _walks(monkeypatch)
+    _open(archive, tmp_path)
+    assert walked == [archive]
