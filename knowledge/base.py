@@ -10,11 +10,13 @@ when its bytes did.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,8 +171,10 @@ class KnowledgeBase:
         say = progress or (lambda _message: None)
         analyzer, params = analyzer or GermanAnalyzer(), params or Bm25Params()
         state_dir = cache_dir.with_name(f"{cache_dir.name}-state")
-        state = None if rebuild else load_state(state_dir, articles_dir, CHUNKING_VERSION)
-        fresh = refresh_articles(articles_dir, state, also=also)
+        with _collector_paused():
+            state = None if rebuild else load_state(state_dir, articles_dir, CHUNKING_VERSION)
+        with _collector_paused() if state is not None else contextlib.nullcontext():
+            fresh = refresh_articles(articles_dir, state, also=also)
         loaded = fresh.load
         read = f" ({fresh.read} read, the rest from the saved state)" if state else ""
         say(f"Loaded {len(loaded.articles)} articles from {articles_dir}{read}")
@@ -300,6 +304,22 @@ class KnowledgeBase:
     def matches(self, text: str, query: Query) -> list[TermMatch]:
         """The words of ``text`` that match the query (for relevance, sentences, emphasis)."""
         return find_matches(text, query, self.index)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector off while a start makes an object or two per article.
+
+    Those objects live on, so each collection of them finds nothing; at 10^5 articles the
+    collections took 0.5 of 1.3 s of taking the articles from the saved state.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _texts(passages: Sequence[Passage]) -> list[tuple[str, tuple[str, ...]]]:

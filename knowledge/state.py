@@ -233,9 +233,18 @@ class ArticleRecords:
     mtimes: Sequence[int]
     rows: Mapping[str, int]
 
-    def stamp(self, row: int) -> FileStamp:
-        """The file stamp saved for row ``row``."""
-        return FileStamp(self.sizes[row], self.mtimes[row])
+    def article(self, row: int, path: Path) -> Article:
+        """The saved article of row ``row``, read from ``path``; its ``text`` is empty."""
+        return Article(
+            self.ids[row],
+            self.titles[row],
+            self.sources[row],
+            self.urls[row],
+            self.published[row],
+            "",
+            path,
+            self.digests[row],
+        )
 
     def same_stamps(self, stamps: Mapping[str, FileStamp]) -> bool:
         """Whether ``stamps`` holds exactly the saved stamp of every saved article."""
@@ -249,12 +258,15 @@ class ArticleRecords:
         return True
 
 
+_NO_RECORDS = ArticleRecords((), (), (), (), (), (), (), (), (), {})
+
+
 @dataclass(frozen=True, slots=True)
 class ArchiveState:
     """A saved state: articles' metadata, their file stamps, passages, index key, folder scan.
 
     Attributes:
-        records: The articles' metadata and file stamps; :meth:`article` makes an article.
+        records: The articles' metadata and file stamps (:meth:`ArticleRecords.article`).
         passages: The passages of every article.
         key: The key of the index saved with this state.
         saved_ns: When the state was written (``time.time_ns``).
@@ -267,20 +279,6 @@ class ArchiveState:
     key: str
     saved_ns: int
     scan: FolderScan | None = None
-
-    def article(self, row: int, path: Path) -> Article:
-        """The saved article of row ``row``, read from ``path``; its ``text`` is empty."""
-        records = self.records
-        return Article(
-            records.ids[row],
-            records.titles[row],
-            records.sources[row],
-            records.urls[row],
-            records.published[row],
-            "",
-            path,
-            records.digests[row],
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,15 +304,6 @@ class Refreshed:
     listing: tuple[tuple[str, int, int], ...] = ()
     scan: FolderScan | None = None
     rescanned: bool = False
-
-
-def stamp_of(path: Path) -> FileStamp | None:
-    """The size and modification time of a file, None when it cannot be stat'ed."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return FileStamp(info.st_size, info.st_mtime_ns)
 
 
 def trusted(scan: FolderScan) -> bool:
@@ -368,6 +357,7 @@ def refresh_articles(
         load_articles(directory)  # raises the ArticleError of a missing folder
     scan, walked = _current_scan(directory, state)
     names, skipped = _names(directory, scan, also)
+    records = state.records if state is not None else _NO_RECORDS
     trusted_before = state.saved_ns - RACY_NS if state is not None else 0
     articles: dict[str, Article] = {}
     stamps: dict[str, FileStamp] = {}
@@ -375,7 +365,7 @@ def refresh_articles(
     listing: list[tuple[str, int, int]] = []
     read = 0
     for name, relative, inside in names:
-        article_id = os.path.splitext(os.path.basename(name))[0]
+        article_id = name[name.rfind(os.sep) + 1 : name.rfind(".")]  # the stem: a suffix is there
         try:
             info = os.stat(name)  # before reading: a change while reading shows next time
         except OSError:
@@ -393,16 +383,16 @@ def refresh_articles(
             )
             skipped.append(SkippedFile(path, "duplicate article id"))
             continue
-        row = state.records.rows.get(article_id) if state is not None else None
-        same_file = row is not None and state is not None and state.records.paths[row] == relative
+        row = records.rows.get(article_id, -1)
+        same_file = row >= 0 and records.paths[row] == relative
         if (
             same_file
-            and state is not None
-            and row is not None
-            and stamp == state.records.stamp(row)
+            and stamp is not None
             and stamp.mtime_ns < trusted_before
+            and stamp.size == records.sizes[row]
+            and stamp.mtime_ns == records.mtimes[row]
         ):
-            articles[article_id], stamps[article_id] = state.article(row, path), stamp
+            articles[article_id], stamps[article_id] = records.article(row, path), stamp
             unchanged.add(article_id)
             continue
         read += 1
@@ -415,8 +405,7 @@ def refresh_articles(
         articles[article_id] = article
         if stamp is not None:
             stamps[article_id] = stamp
-        same_bytes = same_file and state is not None and row is not None
-        if same_bytes and state is not None and state.records.digests[row or 0] == article.digest:
+        if same_file and records.digests[row] == article.digest:
             unchanged.add(article_id)
     ordered = tuple(articles[key] for key in sorted(articles))
     return Refreshed(
