@@ -6,7 +6,7 @@ each: a ``stat`` of each folder (a file added, removed or
 renamed changes its folder's time stamp) and of a rolling slice of the files (a file rewritten in
 place is seen within a few minutes even at 10^5 files), so an idle look costs O(folders + slice),
 not a ``stat`` per file. Only when that finds something is the whole folder listed (names, sizes
-and modification times of the files the loader would read: see :func:`knowledge.scan_folder`);
+and modification times of the files the loader would read: see :func:`knowledge.walk_folder`);
 when that fingerprint changed it reopens the knowledge base in a worker thread (from the saved
 state: only changed files are read, see :mod:`knowledge.state`) and swaps it in. Questions keep
 being answered from the previous knowledge base meanwhile: readers take ``archive.current`` once
@@ -25,7 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from knowledge import KnowledgeBase, scan_folder
+from knowledge import KnowledgeBase, walk_folder
 
 __all__ = ["Archive", "FolderWatch", "folder_fingerprint"]
 
@@ -39,13 +39,13 @@ SWEEP_FILES = 2000  # files whose stamps one look checks, in turn
 def folder_fingerprint(folder: Path) -> Fingerprint:
     """Names, sizes and modification times of the articles under ``folder`` (empty if missing)."""
     entries = []
-    paths, _skipped = scan_folder(folder)  # only files the loader would read (no links out)
-    for path in paths:
+    prefix = os.path.join(str(folder), "")
+    for name in walk_folder(folder).files:  # only files the loader would read (no links out)
         try:
-            stat = path.stat()
+            stat = os.stat(prefix + name)
         except OSError:  # vanished between listing and stat
             continue
-        entries.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
+        entries.append((name, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(entries))
 
 

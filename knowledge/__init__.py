@@ -12,6 +12,7 @@ from knowledge.articles import (
     SkippedFile,
     load_articles,
     scan_folder,
+    walk_folder,
 )
 from knowledge.base import KnowledgeBase, PassageHit
 from knowledge.bm25 import Bm25Params, ImpactMatrix
@@ -94,5 +95,6 @@ __all__ = [
     "split_passages",
     "split_sentences",
     "summarize",
+    "walk_folder",
     "with_questions",
 ]
