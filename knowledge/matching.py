@@ -8,7 +8,8 @@ of a question come from :mod:`knowledge.query`.
 **Matches.** A text word satisfies a slot fully when its stem is one of an alternative's terms
 *and* its surface is an inflection of that alternative's surface (:mod:`knowledge.inflection`:
 ``Wetter`` does not match ``Wette``). Compounds match in part: a text compound containing a
-slot's term (``Werbeanzeigen`` for ``Anzeigen``) earns ``compound_credit``; a text word that is a
+slot's term (``Werbeanzeigen`` for ``Anzeigen``) earns ``compound_credit`` for every slot among
+its parts (``Umsatzbeteiligung`` for ``Beteiligung am Umsatz``); a text word that is a
 part of a question compound (``Lieferkette`` for ``Lieferkettenrisiko``) earns that part's share
 of the compound's idf, so ``Spiel`` covers little of ``Fußballspiel``, whose other part the
 archive has never seen.
@@ -75,11 +76,10 @@ def find_matches(
             i = by_part[word.term]
             share = query.part_shares[i][word.term]
             matches.append(TermMatch(word.start, word.end, i, share, part=word.term))
-        else:  # a compound containing a query word
+        else:  # a compound containing query words: each of them is matched in part
             parts = compound_parts(word, index.decompounder, index.analyzer)
-            hit = next((by_term[part][0][0] for part in parts if part in by_term), None)
-            if hit is not None:
-                matches.append(TermMatch(word.start, word.end, hit, compound_credit))
+            slots = dict.fromkeys(by_term[part][0][0] for part in parts if part in by_term)
+            matches.extend(TermMatch(word.start, word.end, i, compound_credit) for i in slots)
     return matches
 
 

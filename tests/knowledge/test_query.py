@@ -159,3 +159,20 @@ def test_relevance_is_the_covered_weight_over_the_total_plus_a_prior_of_0_6() ->
     # only "Mozilla" is covered; the prior keeps a question of few, generic words low
     expected = weights["mozilla"] / (weights["mozilla"] + weights["wetter"] + 0.6)
     assert relevance(query, matches) == pytest.approx(expected)
+
+
+def test_a_compound_covers_every_question_word_among_its_parts() -> None:
+    docs = [
+        *DOCS,
+        "Der Umsatz wuchs stark.",
+        "Die Beteiligung liegt bei 27 Prozent.",
+        "OpenAI will die Umsatzbeteiligung stutzen.",
+    ]
+    index = SearchIndex.build(docs, GermanAnalyzer())
+    reader = QueryReader(index, languages={"de": 1.0})
+    query = reader.read("Beteiligung am Umsatz")
+    matches = find_matches("Die Umsatzbeteiligung", query, index)
+    slots = [s.word.word.surface for s in query.slots]
+    covered = {slots[m.word]: m.credit for m in matches}
+    # "Beteiligung am Umsatz" is said in one word: both question words are matched in part
+    assert covered == {"beteiligung": 0.5, "umsatz": 0.5}
