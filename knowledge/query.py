@@ -216,7 +216,7 @@ class QueryReader:
                 typed = text[term.word.start : term.word.end]
                 correction = Correction(typed, _shaped_like(meant, typed))
         if not term.known and language == "de":
-            for base in _participle_bases(surface):
+            for base in (*_participle_bases(surface), *_separable_forms(surface)):
                 if terms := self._expand(base):
                     alternatives.append(Alternative(base, terms, "inflection"))
                     break
@@ -301,6 +301,30 @@ def _participle_bases(surface: str) -> list[str]:
         for at in range(len(surface) - 5)
         if surface.startswith("ge", at)
     ]
+
+
+#: Prefixes of German separable verbs, which take ``zu`` and ``ge`` inside (``einzustufen``).
+_SEPARABLE = (
+    "zusammen", "zurück", "weiter", "fest", "fort", "nach", "über", "durch", "ab", "an", "auf",
+    "aus", "bei", "ein", "her", "hin", "los", "mit", "vor", "weg", "um", "zu",
+)  # fmt: skip
+
+
+def _separable_forms(surface: str) -> list[str]:
+    """A separable verb's other forms: ``einstufen`` -> ``einzustufen``, ``eingestuft``;
+    ``einzustufen`` -> ``einstufen``."""
+    if len(surface) < 7 or not surface.endswith("en"):
+        return []
+    forms = []
+    for prefix in _SEPARABLE:
+        if not surface.startswith(prefix) or len(surface) - len(prefix) < 4:
+            continue
+        rest = surface[len(prefix) :]
+        if rest.startswith("zu") and len(rest) > 5:
+            forms.append(prefix + rest[2:])
+        else:
+            forms += [prefix + "zu" + rest, prefix + "ge" + rest[:-2] + "t"]
+    return forms
 
 
 def _own_word(word: Word, stop: frozenset[str], term_of: Callable[[str], str | None]) -> Word:

@@ -117,6 +117,18 @@ def test_a_german_participle_the_index_lacks_matches_its_other_forms() -> None:
     assert _slots(reader, "What has the takeover gekostet?")["gekostet"] == ["gekostet"]
 
 
+def test_a_separable_verb_the_index_lacks_matches_its_zu_and_ge_forms() -> None:
+    docs = [*DOCS, "Das Pentagon droht, Anthropic als Risiko einzustufen.", "Er hat aufgebaut."]
+    reader = QueryReader(SearchIndex.build(docs, GermanAnalyzer()), languages={"de": 1.0})
+    assert _slots(reader, "Wie will das Pentagon Anthropic einstufen?")["einstufen"] == [
+        "einstufen",
+        "einzustufen",
+    ]
+    assert _slots(reader, "Was will er aufbauen?")["aufbauen"] == ["aufbauen", "aufgebaut"]
+    # forms the archive does not hold add nothing
+    assert _slots(reader, "Wann wollen sie umdrehen?")["umdrehen"] == ["umdrehen"]
+
+
 def test_each_slot_scores_its_best_alternative_once(reader: QueryReader) -> None:
     query = reader.read("Who leads the AI department?")
     groups = query.groups
