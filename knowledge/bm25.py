@@ -15,7 +15,7 @@ the raw idf of all terms.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -145,13 +145,53 @@ class ImpactMatrix:
         if lengths is None:
             lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=n_docs)
         rows = _RowNumbers()
-        blocks = [
-            _count_block(docs[first : first + block_size], first, lengths, rows)
-            for first in range(0, n_docs, block_size)
-        ]
-        n_terms = len(rows)
+        known = lengths
+
+        def blocks() -> Iterator[tuple[IntArray, IntArray]]:
+            for first in range(0, n_docs, block_size):
+                block_lengths = known[first : first + block_size]
+                block = docs[first : first + block_size]
+                ids = np.fromiter(
+                    map(rows.__getitem__, chain.from_iterable(block)),
+                    dtype=np.int64,
+                    count=int(block_lengths.sum()),
+                )
+                yield ids, block_lengths
+
+        return cls.build_numbered(blocks(), rows, params)
+
+    @classmethod
+    def build_numbered(
+        cls,
+        blocks: Iterable[tuple[npt.NDArray[np.integer[Any]], IntArray]],
+        terms: Iterable[str],
+        params: Bm25Params = DEFAULT_BM25,
+    ) -> ImpactMatrix:
+        """The matrix of :meth:`build` from documents whose terms are already row numbers.
+
+        Args:
+            blocks: Consecutive blocks of documents, each as the row numbers of all its tokens
+                in order and each document's number of tokens. Rows are numbered in order of
+                first appearance, as :meth:`build` numbers them.
+            terms: The term of each row, read once all blocks are counted.
+            params: BM25 parameters.
+
+        Returns:
+            The matrix.
+        """
+        counted: list[_BlockPairs] = []
+        block_lengths: list[IntArray] = []
+        n_docs = 0
+        for ids, sizes in blocks:
+            counted.append(_count_block(ids, sizes, n_docs))
+            block_lengths.append(np.asarray(sizes, dtype=np.int64))
+            n_docs += len(sizes)
+        lengths = np.concatenate(block_lengths) if block_lengths else np.zeros(0, np.int64)
+        del block_lengths
+        terms = tuple(terms)
+        n_terms = len(terms)
         df_counts = np.zeros(n_terms, dtype=np.int64)
-        for block in blocks:
+        for block in counted:
             df_counts[: len(block.row_sizes)] += block.row_sizes
         idf = floored_idf(raw_idf(n_docs, df_counts.astype(np.float64)), params.epsilon)
         avgdl = float(lengths.sum() / n_docs) if n_docs else 0.0
@@ -159,11 +199,12 @@ class ImpactMatrix:
         np.cumsum(df_counts, out=indptr[1:])
         indices = np.empty(int(indptr[-1]), dtype=np.int32)
         data = np.empty(int(indptr[-1]), dtype=np.float64)
-        wide = any(block.tf.dtype != np.uint16 for block in blocks)
+        wide = any(block.tf.dtype != np.uint16 for block in counted)
         tf_all = np.empty(int(indptr[-1]), dtype=np.int32 if wide else np.uint16)
         next_slot = indptr[:-1].copy()  # first free position of each row
-        while blocks:
-            block = blocks.pop(0)  # drop each block's pairs once they are placed
+        counted.reverse()
+        while counted:
+            block = counted.pop()  # drop each block's pairs once they are placed
             sizes = block.row_sizes
             block_start = np.cumsum(sizes) - sizes  # where each row's run starts in the block
             rank = np.arange(len(block.rows), dtype=np.int64) - block_start[block.rows]
@@ -182,7 +223,7 @@ class ImpactMatrix:
             "tf": tf_all,
             "lengths": np.asarray(lengths, dtype=np.int64),
         }
-        return cls.from_arrays(tuple(rows), arrays, n_docs=n_docs, params=params)
+        return cls.from_arrays(terms, arrays, n_docs=n_docs, params=params)
 
     @classmethod
     def from_arrays(
@@ -333,7 +374,7 @@ class _BlockPairs:
         rows: Row of each pair (int32).
         docs: Document of each pair, numbered over the whole corpus (int32).
         tf: Term frequency of each pair (uint16, or int32 when a count exceeds that).
-        row_sizes: Number of pairs of each row seen so far (int64, rows ``0..len - 1``).
+        row_sizes: Number of pairs of each row (int64, rows ``0`` to the block's largest).
     """
 
     rows: npt.NDArray[np.int32]
@@ -343,29 +384,25 @@ class _BlockPairs:
 
 
 def _count_block(
-    block: Sequence[Sequence[str]], first: int, lengths: IntArray, rows: _RowNumbers
+    term_ids: npt.NDArray[np.integer[Any]], block_lengths: IntArray, first: int
 ) -> _BlockPairs:
-    """Count the term frequencies of ``block`` (documents ``first`` onwards), adding new terms.
+    """Count the term frequencies of a block of documents (``first`` onwards).
 
-    Each token is mapped to its row once; ``np.unique`` on ``row * len(block) + doc`` then
-    yields the distinct pairs sorted by row, then document, with their counts.
+    ``term_ids`` holds the rows of the block's tokens in order, ``block_lengths`` each
+    document's number of them; ``np.unique`` on ``row * len(block) + doc`` then yields the
+    distinct pairs sorted by row, then document, with their counts.
     """
-    block_lengths = lengths[first : first + len(block)]
-    term_ids = np.fromiter(
-        map(rows.__getitem__, chain.from_iterable(block)),
-        dtype=np.int64,
-        count=int(block_lengths.sum()),
-    )
-    doc_ids = np.repeat(np.arange(len(block), dtype=np.int64), block_lengths)
-    keys, tf = np.unique(term_ids * len(block) + doc_ids, return_counts=True)
-    del term_ids, doc_ids
-    row_of, doc_of = np.divmod(keys, len(block))
+    n = len(block_lengths)
+    doc_ids = np.repeat(np.arange(n, dtype=np.int64), block_lengths)
+    keys, tf = np.unique(term_ids.astype(np.int64) * n + doc_ids, return_counts=True)
+    del doc_ids
+    row_of, doc_of = np.divmod(keys, n) if n else (keys, keys)
     tf_type = np.uint16 if len(tf) == 0 or tf.max() <= np.iinfo(np.uint16).max else np.int32
     return _BlockPairs(
         rows=row_of.astype(np.int32),
         docs=(doc_of + first).astype(np.int32),
         tf=tf.astype(tf_type),
-        row_sizes=np.bincount(row_of, minlength=len(rows)),
+        row_sizes=np.bincount(row_of),
     )
 
 
