@@ -26,13 +26,14 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.analysis import Analyzer, GermanAnalyzer, Word
-from knowledge.bm25 import Bm25Params, ImpactMatrix
+from knowledge.bm25 import Bm25Params, ImpactMatrix, distinct
 from knowledge.compounds import CompoundParams, Decompounder, compound_parts
 
 __all__ = ["build_index"]
 
 Progress = Callable[[int, int], None]
 _BATCH = 8192  # texts analysed between two conversions to numpy
+_CHUNK = 256  # texts whose token strings exist at once
 _TOKEN_CACHE = 1_000_000  # distinct tokens whose numbers are remembered
 _BLOCK = 16384  # documents whose term rows exist at once while a matrix counts them
 Int64s = npt.NDArray[np.int64]
@@ -91,16 +92,17 @@ class _Surfaces:
                 out.extend(self.number(w.surface, w.term) for w in words if w.term is not None)
                 lengths.append(len(out) - before)
             return np.array(out, dtype=np.int32), np.array(lengths, dtype=np.int64)
-        tokens: list[str] = []
         counts = np.zeros(len(texts) + 1, dtype=np.int64)  # tokens before each text
-        find = self.analyzer.tokens
-        for i, text in enumerate(texts, 1):
-            tokens.extend(find(text))
-            counts[i] = len(tokens)
-        numbers = np.fromiter(
-            map(self._tokens.__getitem__, tokens), dtype=np.int64, count=len(tokens)
-        )
-        del tokens
+        parts: list[Int32s] = []
+        find, number = self.analyzer.tokens, self._tokens.__getitem__
+        for first in range(0, len(texts), _CHUNK):  # few token strings alive at once
+            tokens: list[str] = []
+            for i, text in enumerate(texts[first : first + _CHUNK], first + 1):
+                tokens.extend(find(text))
+                counts[i] = counts[first] + len(tokens)
+            parts.append(np.fromiter(map(number, tokens), dtype=np.int32, count=len(tokens)))
+        numbers = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        del parts
         surfaces, sizes = _expand(numbers, *self.token_surfaces.frozen())
         return surfaces, _sums(sizes, counts)
 
@@ -141,16 +143,25 @@ def _row_table(runs: Iterable[Iterable[str]], rows: dict[str, int]) -> tuple[Int
     return table.frozen()
 
 
-def _field_blocks(
-    flat: Int32s, offsets: Int64s, table: tuple[Int64s, Int32s]
-) -> Iterator[tuple[Int32s, Int64s]]:
-    """Per block of documents, the row numbers of its tokens and each document's count."""
-    n_docs = len(offsets) - 1
-    for first in range(0, n_docs, _BLOCK):
-        last = min(first + _BLOCK, n_docs)
-        keys = flat[offsets[first] : offsets[last]]
-        rows, sizes = _expand(keys, *table)
-        yield rows, _sums(sizes, offsets[first : last + 1] - offsets[first])
+class _FieldBlocks:
+    """Per block of documents, the row numbers of its tokens and each document's count.
+
+    Iterable again and again (the matrix reads the blocks twice); each block is expanded
+    from the surface numbers when reached.
+    """
+
+    def __init__(self, flat: Int32s, offsets: Int64s, table: tuple[Int64s, Int32s]) -> None:
+        self._flat, self._offsets, self._table = flat, offsets, table
+
+    def __iter__(self) -> Iterator[tuple[Int32s, Int64s]]:
+        """Yield each block's rows and document lengths."""
+        offsets = self._offsets
+        n_docs = len(offsets) - 1
+        for first in range(0, n_docs, _BLOCK):
+            last = min(first + _BLOCK, n_docs)
+            keys = self._flat[offsets[first] : offsets[last]]
+            rows, sizes = _expand(keys, *self._table)
+            yield rows, _sums(sizes, offsets[first : last + 1] - offsets[first])
 
 
 def build_index(
@@ -211,7 +222,7 @@ def build_index(
     decompounder = Decompounder(vocabulary, compounds, stopword=stopword)
     main_rows: dict[str, int] = {}
     table = _row_table(((term,) for term in surfaces.terms), main_rows)
-    main = ImpactMatrix.build_numbered(_field_blocks(flat, offsets, table), main_rows, params)
+    main = ImpactMatrix.build_numbered(_FieldBlocks(flat, offsets, table), main_rows, params)
     compound_rows: dict[str, int] = {}
     runs = (
         (term, *compound_parts(Word(surface, 0, 0, term), decompounder, analyzer))
@@ -219,7 +230,7 @@ def build_index(
     )
     table = _row_table(runs, compound_rows)
     compound = ImpactMatrix.build_numbered(
-        _field_blocks(flat, offsets, table), compound_rows, params
+        _FieldBlocks(flat, offsets, table), compound_rows, params
     )
     return main, compound, decompounder
 
@@ -237,6 +248,6 @@ def _add_df(df: Int64s, numbers: Int32s, lengths: Int64s, n_surfaces: int) -> In
         df = np.concatenate([df, np.zeros(n_surfaces - len(df), dtype=np.int64)])
     if len(numbers):
         docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-        pairs = np.unique(docs * n_surfaces + numbers)
+        pairs = distinct(docs * n_surfaces + numbers)
         df += np.bincount(pairs % n_surfaces, minlength=n_surfaces)
     return df

@@ -51,6 +51,7 @@ def test_streaming_build_equals_the_word_list_build(
 ) -> None:
     monkeypatch.setattr("knowledge.index_build._BATCH", batch)
     monkeypatch.setattr("knowledge.index_build._TOKEN_CACHE", cache)  # past it: analysed again
+    monkeypatch.setattr("knowledge.index_build._CHUNK", 3 if batch == 8192 else 256)
     analyzer: Analyzer = _Wrapped() if wrapped else GermanAnalyzer()
     texts = [*_texts(), "", "und oder der", "Werbeanzeigen Anzeigen Werbe-Anzeigen"]
     reference = SearchIndex.build_from_words([analyzer.words(t) for t in texts], analyzer)
