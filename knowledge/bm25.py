@@ -28,6 +28,7 @@ __all__ = [
     "Bm25Params",
     "ImpactMatrix",
     "average_idf",
+    "distinct",
     "floored_idf",
     "raw_idf",
     "term_frequency_part",
@@ -35,6 +36,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+_TF_MAX = int(np.iinfo(np.uint16).max)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +124,14 @@ class ImpactMatrix:
     ) -> ImpactMatrix:
         """Compute the impact matrix of tokenised documents with vectorised numpy.
 
-        Two passes. The first maps every token to its row once (a new term gets the next
-        row) and counts the (term, document) pairs block by block, keeping them compactly
-        (int32 rows and documents, uint16 or int32 term frequencies) in ``(term, doc)``
-        order within each block. Once all blocks are counted, the document frequencies give
-        the idf and the row sizes. The second pass is a counting sort by row: ``indptr`` is the
-        cumulative sum of the row sizes, and each block's pairs are scattered to the next free
-        slots of their rows, so a row lists its documents in block order and, within a block,
-        in ascending order, i.e. ascending overall. The weights are computed block by block
-        on the way, and each block's pairs are freed once placed.
+        Every token is mapped to its row once (a new term gets the next row), block by block;
+        :meth:`build_numbered` does the rest in two passes over the blocks. The first counts
+        the distinct (term, document) pairs: the document frequencies give the idf and the
+        row sizes. The second is a counting sort by row: ``indptr`` is the cumulative sum of
+        the row sizes, and each block's pairs, counted again in ``(term, doc)`` order, are
+        scattered to the next free slots of their rows, so a row lists its documents in block
+        order and, within a block, in ascending order, i.e. ascending overall. The weights
+        are computed block by block on the way.
 
         Args:
             docs: One sequence of terms per document (repeats count as term frequency).
@@ -145,25 +146,71 @@ class ImpactMatrix:
         if lengths is None:
             lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=n_docs)
         rows = _RowNumbers()
-        blocks = [
-            _count_block(docs[first : first + block_size], first, lengths, rows)
-            for first in range(0, n_docs, block_size)
-        ]
-        n_terms = len(rows)
+        blocks = []  # each block's rows, counted twice by build_numbered
+        for first in range(0, n_docs, block_size):
+            block_lengths = lengths[first : first + block_size]
+            ids = np.fromiter(
+                map(rows.__getitem__, chain.from_iterable(docs[first : first + block_size])),
+                dtype=np.int64,
+                count=int(block_lengths.sum()),
+            )
+            blocks.append((ids, block_lengths))
+        return cls.build_numbered(blocks, rows, params)
+
+    @classmethod
+    def build_numbered(
+        cls,
+        blocks: Iterable[tuple[npt.NDArray[np.integer[Any]], IntArray]],
+        terms: Iterable[str],
+        params: Bm25Params = DEFAULT_BM25,
+    ) -> ImpactMatrix:
+        """The matrix of :meth:`build` from documents whose terms are already row numbers.
+
+        ``blocks`` is iterated twice: once for the document frequencies and lengths (distinct
+        pairs only), once to count each block's pairs again and place them, so that no block's
+        pairs outlive it beside the finished arrays.
+
+        Args:
+            blocks: Consecutive blocks of documents, each as the row numbers of all its tokens
+                in order and each document's number of tokens; iterable twice, the same both
+                times. Rows are numbered in order of first appearance, as :meth:`build` does.
+            terms: The term of each row, read once the blocks are first read.
+            params: BM25 parameters.
+
+        Returns:
+            The matrix.
+        """
+        df_parts: list[IntArray] = []
+        block_lengths: list[IntArray] = []
+        wide = False
+        for ids, sizes in blocks:
+            keys = _pair_keys(ids, sizes)
+            if len(sizes) and int(sizes.max()) > _TF_MAX:  # a count might exceed uint16
+                wide = wide or int(np.unique(keys, return_counts=True)[1].max()) > _TF_MAX
+            df_parts.append(np.bincount(distinct(keys) // max(len(sizes), 1)))
+            block_lengths.append(np.asarray(sizes, dtype=np.int64))
+            del keys
+        lengths = np.concatenate(block_lengths) if block_lengths else np.zeros(0, np.int64)
+        del block_lengths
+        n_docs = len(lengths)
+        terms = tuple(terms)
+        n_terms = len(terms)
         df_counts = np.zeros(n_terms, dtype=np.int64)
-        for block in blocks:
-            df_counts[: len(block.row_sizes)] += block.row_sizes
+        for part in df_parts:
+            df_counts[: len(part)] += part
+        del df_parts
         idf = floored_idf(raw_idf(n_docs, df_counts.astype(np.float64)), params.epsilon)
         avgdl = float(lengths.sum() / n_docs) if n_docs else 0.0
         indptr = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(df_counts, out=indptr[1:])
         indices = np.empty(int(indptr[-1]), dtype=np.int32)
         data = np.empty(int(indptr[-1]), dtype=np.float64)
-        wide = any(block.tf.dtype != np.uint16 for block in blocks)
         tf_all = np.empty(int(indptr[-1]), dtype=np.int32 if wide else np.uint16)
         next_slot = indptr[:-1].copy()  # first free position of each row
-        while blocks:
-            block = blocks.pop(0)  # drop each block's pairs once they are placed
+        first = 0
+        for ids, doc_sizes in blocks:
+            block = _count_block(ids, doc_sizes, first)
+            first += len(doc_sizes)
             sizes = block.row_sizes
             block_start = np.cumsum(sizes) - sizes  # where each row's run starts in the block
             rank = np.arange(len(block.rows), dtype=np.int64) - block_start[block.rows]
@@ -174,6 +221,7 @@ class ImpactMatrix:
             doc_len = lengths[block.docs].astype(np.float64)
             tf = block.tf.astype(np.float64)
             data[slots] = idf[block.rows] * term_frequency_part(tf, doc_len, avgdl or 1.0, params)
+            del block, rank, slots, doc_len, tf
         arrays: dict[str, npt.NDArray[Any]] = {
             "idf": idf,
             "indptr": indptr,
@@ -182,7 +230,7 @@ class ImpactMatrix:
             "tf": tf_all,
             "lengths": np.asarray(lengths, dtype=np.int64),
         }
-        return cls.from_arrays(tuple(rows), arrays, n_docs=n_docs, params=params)
+        return cls.from_arrays(terms, arrays, n_docs=n_docs, params=params)
 
     @classmethod
     def from_arrays(
@@ -333,7 +381,7 @@ class _BlockPairs:
         rows: Row of each pair (int32).
         docs: Document of each pair, numbered over the whole corpus (int32).
         tf: Term frequency of each pair (uint16, or int32 when a count exceeds that).
-        row_sizes: Number of pairs of each row seen so far (int64, rows ``0..len - 1``).
+        row_sizes: Number of pairs of each row (int64, rows ``0`` to the block's largest).
     """
 
     rows: npt.NDArray[np.int32]
@@ -342,30 +390,45 @@ class _BlockPairs:
     row_sizes: IntArray
 
 
-def _count_block(
-    block: Sequence[Sequence[str]], first: int, lengths: IntArray, rows: _RowNumbers
-) -> _BlockPairs:
-    """Count the term frequencies of ``block`` (documents ``first`` onwards), adding new terms.
+def distinct(values: IntArray) -> IntArray:
+    """The distinct values, ascending (a sort: faster here than ``np.unique``'s hashing)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
-    Each token is mapped to its row once; ``np.unique`` on ``row * len(block) + doc`` then
-    yields the distinct pairs sorted by row, then document, with their counts.
+
+def _pair_keys(term_ids: npt.NDArray[np.integer[Any]], block_lengths: IntArray) -> IntArray:
+    """``row * len(block) + doc`` of each token of a block (``doc`` counted from the block)."""
+    n = len(block_lengths)
+    docs = np.repeat(np.arange(n, dtype=np.int64), block_lengths)
+    keys = term_ids.astype(np.int64)
+    keys *= n
+    keys += docs
+    return keys
+
+
+def _count_block(
+    term_ids: npt.NDArray[np.integer[Any]], block_lengths: IntArray, first: int
+) -> _BlockPairs:
+    """Count the term frequencies of a block of documents (``first`` onwards).
+
+    ``term_ids`` holds the rows of the block's tokens in order, ``block_lengths`` each
+    document's number of them; ``np.unique`` on ``row * len(block) + doc`` then yields the
+    distinct pairs sorted by row, then document, with their counts.
     """
-    block_lengths = lengths[first : first + len(block)]
-    term_ids = np.fromiter(
-        map(rows.__getitem__, chain.from_iterable(block)),
-        dtype=np.int64,
-        count=int(block_lengths.sum()),
-    )
-    doc_ids = np.repeat(np.arange(len(block), dtype=np.int64), block_lengths)
-    keys, tf = np.unique(term_ids * len(block) + doc_ids, return_counts=True)
-    del term_ids, doc_ids
-    row_of, doc_of = np.divmod(keys, len(block))
-    tf_type = np.uint16 if len(tf) == 0 or tf.max() <= np.iinfo(np.uint16).max else np.int32
+    n = len(block_lengths)
+    keys, tf = np.unique(_pair_keys(term_ids, block_lengths), return_counts=True)
+    row_of, doc_of = np.divmod(keys, n) if n else (keys, keys)
+    narrow = len(tf) == 0 or int(tf.max()) <= _TF_MAX
     return _BlockPairs(
         rows=row_of.astype(np.int32),
         docs=(doc_of + first).astype(np.int32),
-        tf=tf.astype(tf_type),
-        row_sizes=np.bincount(row_of, minlength=len(rows)),
+        tf=tf.astype(np.uint16) if narrow else tf.astype(np.int32),
+        row_sizes=np.bincount(row_of),
     )
 
 

@@ -3,66 +3,111 @@
 :func:`build_index` gives exactly the index of :meth:`SearchIndex.build_from_words
 <knowledge.index.SearchIndex.build_from_words>` over ``analyzer.words`` of every text (same
 terms in the same order, same weights; ``tests/knowledge/test_index_build.py`` compares every
-array), without holding a :class:`~knowledge.analysis.Word` per token of the archive. Texts are
-read one batch at a time; each token becomes the numbers of its non-stopword surfaces (an
-``int32`` each, a token's surfaces analysed once), which is all the second pass needs: the
-decompounding vocabulary comes from the surfaces' document frequencies, and the main and
-compound fields' token lists are made from the numbers block by block as the impact matrices
-count them. What stays alive is the surface numbers (4 bytes a token), the vocabulary and the
-matrices being built.
+array), without a Python object per token of the archive. Texts are read one batch at a time:
+a batch's tokens are found by the analyzer's regex, each distinct token is analysed once and
+numbered, and one dict lookup per token (in C, ``map`` over the batch) gives its number; numpy
+then expands the token numbers into the numbers of their non-stopword surfaces (an ``int32``
+each). That is all the second pass needs: the decompounding vocabulary comes from the surfaces'
+document frequencies, and each field's row numbers come from a table of each surface's terms,
+expanded block by block as the impact matrix counts them. Surfaces are numbered in order of
+first appearance, so numbering the terms over the surfaces in order numbers the rows as
+:meth:`ImpactMatrix.build <knowledge.bm25.ImpactMatrix.build>` would over the token lists.
+What stays alive is the surface numbers (4 bytes a token), the vocabulary and the matrices.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import overload
+from itertools import islice
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from knowledge.analysis import Analyzer, GermanAnalyzer, Word
-from knowledge.bm25 import Bm25Params, ImpactMatrix
+from knowledge.bm25 import Bm25Params, ImpactMatrix, distinct
 from knowledge.compounds import CompoundParams, Decompounder, compound_parts
 
 __all__ = ["build_index"]
 
 Progress = Callable[[int, int], None]
 _BATCH = 8192  # texts analysed between two conversions to numpy
-_TOKEN_CACHE = 1_000_000  # distinct tokens whose surface numbers are remembered
-_BLOCK = 16384  # documents whose token lists exist at once while a matrix counts them
+_CHUNK = 256  # texts whose token strings exist at once
+_TOKEN_CACHE = 1_000_000  # distinct tokens whose numbers are remembered
+_BLOCK = 16384  # documents whose term rows exist at once while a matrix counts them
+Int64s = npt.NDArray[np.int64]
+Int32s = npt.NDArray[np.int32]
+
+
+class _Table:
+    """For each key, a run of values (CSR): a token's surfaces or a surface's term rows."""
+
+    def __init__(self) -> None:
+        self.ends = array("q", [0])
+        self.values = array("i")
+
+    def add(self, values: Iterable[int]) -> int:
+        """Append one key's run of values; return the key."""
+        self.values.extend(values)
+        self.ends.append(len(self.values))
+        return len(self.ends) - 2
+
+    def frozen(self) -> tuple[Int64s, Int32s]:
+        """Copies of the run ends (``ends[k]:ends[k + 1]`` is key ``k``'s run) and values."""
+        return np.array(self.ends, dtype=np.int64), np.array(self.values, dtype=np.int32)
+
+
+def _expand(
+    keys: npt.NDArray[np.integer[Any]], ends: Int64s, values: Int32s
+) -> tuple[Int32s, Int64s]:
+    """The runs of values of ``keys`` one after another, and each key's run length."""
+    starts = ends[keys]
+    sizes = ends[keys + 1] - starts
+    if len(sizes) and sizes.min() == 1 and sizes.max() == 1:
+        return values[starts], sizes
+    before = np.cumsum(sizes) - sizes  # where each key's run starts in the output
+    positions = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(starts - before, sizes)
+    return values[positions], sizes
 
 
 class _Surfaces:
-    """Numbers for the non-stopword surfaces met, with their terms."""
+    """Numbers for the non-stopword surfaces met, with their terms, and for the tokens met."""
 
     def __init__(self, analyzer: Analyzer) -> None:
-        self.analyzer = analyzer  # GermanAnalyzer's tokens are read without Word objects
+        self.analyzer = analyzer
         self.numbers: dict[str, int] = {}
         self.surfaces: list[str] = []
         self.terms: list[str] = []
-        self._tokens: dict[str, tuple[int, ...]] = {}
+        self._tokens = _TokenNumbers(self)
+        self.token_surfaces = _Table()  # each token number's surface numbers
 
-    def of_text(self, text: str, out: array[int]) -> int:
-        """Append the surface numbers of a text's non-stopword words; return how many."""
-        before = len(out)
+    def of_batch(self, texts: Sequence[str]) -> tuple[Int32s, Int64s]:
+        """The surface numbers of a batch's non-stopword words, and each text's count of them."""
         if not isinstance(self.analyzer, GermanAnalyzer):  # any analyzer: through its words
-            for word in self.analyzer.words(text):
-                if word.term is not None:
-                    out.append(self._number(word.surface, word.term))
-            return len(out) - before
-        cache = self._tokens
-        for token in self.analyzer.tokens(text):
-            numbers = cache.get(token)
-            if numbers is None:
-                words = self.analyzer.token_words(token)
-                numbers = tuple(self._number(s, t) for s, t in words if t is not None)
-                if len(cache) < _TOKEN_CACHE:
-                    cache[token] = numbers
-            out.extend(numbers)
-        return len(out) - before
+            out, lengths = array("i"), array("q")
+            for text in texts:
+                before = len(out)
+                words = self.analyzer.words(text)
+                out.extend(self.number(w.surface, w.term) for w in words if w.term is not None)
+                lengths.append(len(out) - before)
+            return np.array(out, dtype=np.int32), np.array(lengths, dtype=np.int64)
+        counts = np.zeros(len(texts) + 1, dtype=np.int64)  # tokens before each text
+        parts: list[Int32s] = []
+        find, number = self.analyzer.tokens, self._tokens.__getitem__
+        for first in range(0, len(texts), _CHUNK):  # few token strings alive at once
+            tokens: list[str] = []
+            for i, text in enumerate(texts[first : first + _CHUNK], first + 1):
+                tokens.extend(find(text))
+                counts[i] = counts[first] + len(tokens)
+            parts.append(np.fromiter(map(number, tokens), dtype=np.int32, count=len(tokens)))
+        numbers = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        del parts
+        surfaces, sizes = _expand(numbers, *self.token_surfaces.frozen())
+        return surfaces, _sums(sizes, counts)
 
-    def _number(self, surface: str, term: str) -> int:
+    def number(self, surface: str, term: str) -> int:
+        """The number of a surface, numbering it (with its term) when first met."""
         number = self.numbers.get(surface)
         if number is None:
             number = self.numbers[surface] = len(self.surfaces)
@@ -71,33 +116,52 @@ class _Surfaces:
         return number
 
 
-class _Docs(Sequence[list[str]]):
-    """Per document, the token list of one field, made from the surface numbers when asked."""
+class _TokenNumbers(dict[str, int]):
+    """Number of each token; an unseen token is analysed and its surfaces numbered."""
 
-    def __init__(
-        self,
-        flat: npt.NDArray[np.int32],
-        offsets: npt.NDArray[np.int64],
-        expand: Sequence[tuple[str, ...]],
-    ) -> None:
-        self._flat, self._offsets, self._expand = flat, offsets, expand
+    def __init__(self, surfaces: _Surfaces) -> None:
+        super().__init__()
+        self._surfaces = surfaces
 
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
+    def __missing__(self, token: str) -> int:
+        """Analyse a token met for the first time (or again, past the cache's size)."""
+        surfaces = self._surfaces
+        words = cast(GermanAnalyzer, surfaces.analyzer).token_words(token)
+        number = surfaces.token_surfaces.add(
+            [surfaces.number(s, t) for s, t in words if t is not None]
+        )
+        if len(self) < _TOKEN_CACHE:
+            self[token] = number
+        return number
 
-    @overload
-    def __getitem__(self, item: int) -> list[str]: ...
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[list[str]]: ...
-    def __getitem__(self, item: int | slice) -> list[str] | Sequence[list[str]]:
-        if isinstance(item, slice):
-            return [self[i] for i in range(*item.indices(len(self)))]
-        expand = self._expand
-        start, end = int(self._offsets[item]), int(self._offsets[item + 1])
-        return [t for n in self._flat[start:end].tolist() for t in expand[n]]
 
-    def __iter__(self) -> Iterator[list[str]]:
-        return (self[i] for i in range(len(self)))
+def _row_table(runs: Iterable[Iterable[str]], rows: dict[str, int]) -> tuple[Int64s, Int32s]:
+    """Each surface's run of terms as row numbers, numbering terms in order of appearance."""
+    table = _Table()
+    for run in runs:
+        table.add(rows.setdefault(term, len(rows)) for term in run)
+    return table.frozen()
+
+
+class _FieldBlocks:
+    """Per block of documents, the row numbers of its tokens and each document's count.
+
+    Iterable again and again (the matrix reads the blocks twice); each block is expanded
+    from the surface numbers when reached.
+    """
+
+    def __init__(self, flat: Int32s, offsets: Int64s, table: tuple[Int64s, Int32s]) -> None:
+        self._flat, self._offsets, self._table = flat, offsets, table
+
+    def __iter__(self) -> Iterator[tuple[Int32s, Int64s]]:
+        """Yield each block's rows and document lengths."""
+        offsets = self._offsets
+        n_docs = len(offsets) - 1
+        for first in range(0, n_docs, _BLOCK):
+            last = min(first + _BLOCK, n_docs)
+            keys = self._flat[offsets[first] : offsets[last]]
+            rows, sizes = _expand(keys, *self._table)
+            yield rows, _sums(sizes, offsets[first : last + 1] - offsets[first])
 
 
 def build_index(
@@ -128,90 +192,62 @@ def build_index(
     """
     del compound_weight
     surfaces = _Surfaces(analyzer)
-    flat_parts: list[npt.NDArray[np.int32]] = []
-    lengths = array("q")
-    batch = array("i")
+    flat_parts: list[Int32s] = []
+    length_parts: list[Int64s] = []
     df = np.zeros(0, dtype=np.int64)
-    batch_lengths: list[int] = []
-    for n, text in enumerate(texts, 1):
-        batch_lengths.append(surfaces.of_text(text, batch))
-        if len(batch_lengths) == _BATCH:
-            df = _flush(
-                batch,
-                batch_lengths,
-                df,
-                n_surfaces=len(surfaces.surfaces),
-                flat_parts=flat_parts,
-                lengths=lengths,
-            )
-            batch, batch_lengths = array("i"), []
-            if progress is not None:
-                progress(n, total or n)
-    df = _flush(
-        batch,
-        batch_lengths,
-        df,
-        n_surfaces=len(surfaces.surfaces),
-        flat_parts=flat_parts,
-        lengths=lengths,
-    )
-    del batch
-    n_docs = len(lengths)
-    if progress is not None:
-        progress(n_docs, total or n_docs)
+    read = iter(texts)
+    n_docs = 0
+    while batch := list(islice(read, _BATCH)):
+        numbers, lengths = surfaces.of_batch(batch)
+        del batch
+        df = _add_df(df, numbers, lengths, len(surfaces.surfaces))
+        flat_parts.append(numbers)
+        length_parts.append(lengths)
+        n_docs += len(lengths)
+        if progress is not None:
+            progress(n_docs, total or n_docs)
+    if progress is not None and n_docs == 0:
+        progress(0, total or 0)
     flat = np.concatenate(flat_parts) if flat_parts else np.zeros(0, dtype=np.int32)
     del flat_parts
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=offsets[1:])
+    if length_parts:
+        np.cumsum(np.concatenate(length_parts), out=offsets[1:])
+    del length_parts
     vocabulary = sorted(
         s for s, d in zip(surfaces.surfaces, df.tolist(), strict=True)
         if d >= compounds.min_df and s.isalpha()
     )  # fmt: skip
+    del df
     decompounder = Decompounder(vocabulary, compounds, stopword=stopword)
-    main_tokens = [(term,) for term in surfaces.terms]
-    doc_lengths = np.diff(offsets)
-    main = ImpactMatrix.build(
-        _Docs(flat, offsets, main_tokens), params, _BLOCK, lengths=doc_lengths
-    )
-    del main_tokens
-    compound_tokens = [
+    main_rows: dict[str, int] = {}
+    table = _row_table(((term,) for term in surfaces.terms), main_rows)
+    main = ImpactMatrix.build_numbered(_FieldBlocks(flat, offsets, table), main_rows, params)
+    compound_rows: dict[str, int] = {}
+    runs = (
         (term, *compound_parts(Word(surface, 0, 0, term), decompounder, analyzer))
         for surface, term in zip(surfaces.surfaces, surfaces.terms, strict=True)
-    ]
-    sizes = np.fromiter(
-        (len(t) for t in compound_tokens), dtype=np.int64, count=len(compound_tokens)
     )
-    compound_lengths = _sums(sizes[flat], offsets)
-    compound = ImpactMatrix.build(
-        _Docs(flat, offsets, compound_tokens), params, _BLOCK, lengths=compound_lengths
+    table = _row_table(runs, compound_rows)
+    compound = ImpactMatrix.build_numbered(
+        _FieldBlocks(flat, offsets, table), compound_rows, params
     )
     return main, compound, decompounder
 
 
-def _sums(values: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def _sums(values: Int64s, offsets: Int64s) -> Int64s:
     """The sum of ``values[offsets[i]:offsets[i + 1]]`` for each ``i`` (0 for an empty range)."""
     cumulative = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(values, out=cumulative[1:])
     return np.diff(cumulative[offsets])
 
 
-def _flush(
-    batch: array[int],
-    batch_lengths: list[int],
-    df: npt.NDArray[np.int64],
-    *,
-    n_surfaces: int,
-    flat_parts: list[npt.NDArray[np.int32]],
-    lengths: array[int],
-) -> npt.NDArray[np.int64]:
-    """Keep a batch's surface numbers as numpy and add its document frequencies to ``df``."""
-    numbers = np.frombuffer(batch, dtype=np.int32).copy() if len(batch) else np.zeros(0, np.int32)
-    flat_parts.append(numbers)
-    lengths.extend(batch_lengths)
+def _add_df(df: Int64s, numbers: Int32s, lengths: Int64s, n_surfaces: int) -> Int64s:
+    """Add a batch's document frequencies of its surfaces to ``df`` (grown to all surfaces)."""
     if len(df) < n_surfaces:
         df = np.concatenate([df, np.zeros(n_surfaces - len(df), dtype=np.int64)])
     if len(numbers):
-        docs = np.repeat(np.arange(len(batch_lengths), dtype=np.int64), batch_lengths)
-        pairs = np.unique(docs * n_surfaces + numbers)
+        docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        pairs = distinct(docs * n_surfaces + numbers)
         df += np.bincount(pairs % n_surfaces, minlength=n_surfaces)
     return df

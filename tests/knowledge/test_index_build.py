@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from knowledge import GermanAnalyzer, load_articles, split_passages
+from knowledge.analysis import Analyzer, Word
 from knowledge.compounds import CompoundParams
 from knowledge.index import SearchIndex
 from knowledge.index_build import build_index
@@ -20,12 +21,38 @@ def _texts() -> list[str]:
     return [p.text for a in articles for p in split_passages(a.id, a.text)]
 
 
-@pytest.mark.parametrize("batch", [1, 7, 8192])
+class _Wrapped:
+    """Any analyzer other than GermanAnalyzer: the build reads it through ``words``."""
+
+    def __init__(self) -> None:
+        self._inner = GermanAnalyzer()
+        self.name = "wrapped"
+
+    def fingerprint(self) -> str:
+        return "wrapped"
+
+    def words(self, text: str) -> list[Word]:
+        return self._inner.words(text)
+
+    def terms(self, text: str) -> list[str]:
+        return self._inner.terms(text)
+
+    def term(self, surface: str) -> str | None:
+        return self._inner.term(surface)
+
+
+@pytest.mark.parametrize(
+    ("batch", "cache", "wrapped"),
+    [(1, 1_000_000, False), (7, 1_000_000, False), (8192, 1_000_000, False), (7, 5, False),
+     (7, 1_000_000, True)],
+)  # fmt: skip
 def test_streaming_build_equals_the_word_list_build(
-    batch: int, monkeypatch: pytest.MonkeyPatch
+    batch: int, cache: int, wrapped: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("knowledge.index_build._BATCH", batch)
-    analyzer = GermanAnalyzer()
+    monkeypatch.setattr("knowledge.index_build._TOKEN_CACHE", cache)  # past it: analysed again
+    monkeypatch.setattr("knowledge.index_build._CHUNK", 3 if batch == 8192 else 256)
+    analyzer: Analyzer = _Wrapped() if wrapped else GermanAnalyzer()
     texts = [*_texts(), "", "und oder der", "Werbeanzeigen Anzeigen Werbe-Anzeigen"]
     reference = SearchIndex.build_from_words([analyzer.words(t) for t in texts], analyzer)
     streamed = SearchIndex.build_streaming(iter(texts), analyzer, total=len(texts))
