@@ -80,7 +80,7 @@ class AnswerPolicy:
     """The knobs of answer composition (documented in the module docstring)."""
 
     min_relevance: float = 0.35
-    min_similarity: float = 0.45
+    min_similarity: float = 0.40
     max_sentences: int = 3
     candidate_passages: int = 8
     candidate_floor: float = 0.5

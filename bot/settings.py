@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         description="Share of the question's weight the best passage must match to be answered.",
     )
     min_similarity: float = Field(
-        default=0.45,
+        default=0.40,
         ge=0,
         le=1,
         description=(

@@ -32,9 +32,11 @@ def _compose(core: Newsdesk, question: str, **kwargs: object) -> ReplyKind:
 
 
 def test_a_close_meaning_passes_the_gate_that_the_words_miss(core: Newsdesk) -> None:
+    gate = AnswerPolicy().min_similarity
+    assert gate == Settings().min_similarity == 0.40
     assert _compose(core, CHAT_PHRASED) == ReplyKind.NO_ANSWER
-    assert _compose(core, CHAT_PHRASED, similarity=0.44) == ReplyKind.NO_ANSWER
-    assert _compose(core, CHAT_PHRASED, similarity=0.45) == ReplyKind.ANSWER
+    assert _compose(core, CHAT_PHRASED, similarity=gate - 0.01) == ReplyKind.NO_ANSWER
+    assert _compose(core, CHAT_PHRASED, similarity=gate) == ReplyKind.ANSWER
 
 
 def test_closeness_decides_between_sentences_that_match_alike(core: Newsdesk) -> None:
