@@ -32,6 +32,7 @@ from knowledge.index import SearchIndex
 from knowledge.index_store import IndexCacheError
 from knowledge.languages import language_shares
 from knowledge.matching import TermMatch, find_matches
+from knowledge.memory import release_free_memory
 from knowledge.query import Query, QueryReader
 from knowledge.state import (
     ArchiveState,
@@ -182,7 +183,11 @@ class KnowledgeBase:
         articles = tuple(dataclasses.replace(a, text="") if a.text else a for a in loaded.articles)
         fresh = dataclasses.replace(fresh, load=ArticleLoad(articles, loaded.skipped))
         loaded = fresh.load
+        read_any = bool(texts)
         passages, state_current = _passages(fresh, state, texts)
+        del texts
+        if read_any:  # the texts, their lines and sentences are freed: give the pages back
+            release_free_memory()
         meaning = None
         if encoder is not None:
             encoded = _texts(passages)  # once: a saved passage table builds each passage anew

@@ -12,7 +12,8 @@ document frequencies, and each field's row numbers come from a table of each sur
 expanded block by block as the impact matrix counts them. Surfaces are numbered in order of
 first appearance, so numbering the terms over the surfaces in order numbers the rows as
 :meth:`ImpactMatrix.build <knowledge.bm25.ImpactMatrix.build>` would over the token lists.
-What stays alive is the surface numbers (4 bytes a token), the vocabulary and the matrices.
+What stays alive is the surface numbers (4 bytes a token), the surfaces and their terms, the
+vocabulary and the matrices.
 """
 
 from __future__ import annotations
@@ -105,6 +106,18 @@ class _Surfaces:
         del parts
         surfaces, sizes = _expand(numbers, *self.token_surfaces.frozen())
         return surfaces, _sums(sizes, counts)
+
+    def done(self) -> tuple[list[str], list[str]]:
+        """The surfaces and their terms, in number order; what only reading needed is let go.
+
+        The token numbers (up to :data:`_TOKEN_CACHE` strings), each token's surfaces and the
+        surfaces' numbers are not needed once every text is read; freeing them here keeps them
+        out of the build's peak, which comes while the matrices are built.
+        """
+        self._tokens.clear()
+        self.numbers.clear()
+        self.token_surfaces = _Table()
+        return self.surfaces, self.terms
 
     def number(self, surface: str, term: str) -> int:
         """The number of a surface, numbering it (with its term) when first met."""
@@ -214,19 +227,21 @@ def build_index(
     if length_parts:
         np.cumsum(np.concatenate(length_parts), out=offsets[1:])
     del length_parts
+    names, terms = surfaces.done()
+    del surfaces
     vocabulary = sorted(
-        s for s, d in zip(surfaces.surfaces, df.tolist(), strict=True)
+        s for s, d in zip(names, df.tolist(), strict=True)
         if d >= compounds.min_df and s.isalpha()
     )  # fmt: skip
     del df
     decompounder = Decompounder(vocabulary, compounds, stopword=stopword)
     main_rows: dict[str, int] = {}
-    table = _row_table(((term,) for term in surfaces.terms), main_rows)
+    table = _row_table(((term,) for term in terms), main_rows)
     main = ImpactMatrix.build_numbered(_FieldBlocks(flat, offsets, table), main_rows, params)
     compound_rows: dict[str, int] = {}
     runs = (
         (term, *compound_parts(Word(surface, 0, 0, term), decompounder, analyzer))
-        for surface, term in zip(surfaces.surfaces, surfaces.terms, strict=True)
+        for surface, term in zip(names, terms, strict=True)
     )
     table = _row_table(runs, compound_rows)
     compound = ImpactMatrix.build_numbered(
