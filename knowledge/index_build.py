@@ -30,9 +30,11 @@ from knowledge.analysis import Analyzer, GermanAnalyzer, Word
 from knowledge.bm25 import Bm25Params, ImpactMatrix, distinct
 from knowledge.compounds import CompoundParams, Decompounder, compound_parts
 
-__all__ = ["build_index"]
+__all__ = ["Park", "build_index"]
 
 Progress = Callable[[int, int], None]
+Park = Callable[[str, ImpactMatrix], ImpactMatrix]
+"""Takes a finished field (``"main"``) and returns it to keep, e.g. over its files, mapped."""
 _BATCH = 8192  # texts analysed between two conversions to numpy
 _CHUNK = 256  # texts whose token strings exist at once
 _TOKEN_CACHE = 1_000_000  # distinct tokens whose numbers are remembered
@@ -187,6 +189,7 @@ def build_index(
     stopword: Callable[[str], bool],
     total: int | None = None,
     progress: Progress | None = None,
+    park: Park | None = None,
 ) -> tuple[ImpactMatrix, ImpactMatrix, Decompounder]:
     """Analyse texts a batch at a time and build the main and compound impact matrices.
 
@@ -199,6 +202,10 @@ def build_index(
         stopword: The decompounder's stopword test.
         total: Number of texts, for progress.
         progress: Called with (texts analysed, total) now and then.
+        park: Given the main matrix once built, before the compound field is; what it returns
+            is kept instead (:class:`knowledge.index_store.StagedSave` writes it to the save's
+            files and maps them, so its arrays are not in memory while the compound field is
+            built, the build's peak).
 
     Returns:
         The main matrix, the compound matrix and the decompounder.
@@ -238,6 +245,9 @@ def build_index(
     main_rows: dict[str, int] = {}
     table = _row_table(((term,) for term in terms), main_rows)
     main = ImpactMatrix.build_numbered(_FieldBlocks(flat, offsets, table), main_rows, params)
+    del table
+    if park is not None:
+        main = park("main", main)
     compound_rows: dict[str, int] = {}
     runs = (
         (term, *compound_parts(Word(surface, 0, 0, term), decompounder, analyzer))
