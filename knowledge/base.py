@@ -29,9 +29,10 @@ from knowledge.bm25 import Bm25Params
 from knowledge.dense import Encoder, SentenceVectors
 from knowledge.hybrid import PassageMeaning, QuestionMeaning, hybrid_search
 from knowledge.index import SearchIndex
-from knowledge.index_store import IndexCacheError
+from knowledge.index_store import IndexCacheError, StagedSave
 from knowledge.languages import language_shares
 from knowledge.matching import TermMatch, find_matches
+from knowledge.memory import release_free_memory
 from knowledge.query import Query, QueryReader
 from knowledge.state import (
     ArchiveState,
@@ -182,7 +183,11 @@ class KnowledgeBase:
         articles = tuple(dataclasses.replace(a, text="") if a.text else a for a in loaded.articles)
         fresh = dataclasses.replace(fresh, load=ArticleLoad(articles, loaded.skipped))
         loaded = fresh.load
+        read_any = bool(texts)
         passages, state_current = _passages(fresh, state, texts)
+        del texts
+        if read_any:  # the texts, their lines and sentences are freed: give the pages back
+            release_free_memory()
         meaning = None
         if encoder is not None:
             encoded = _texts(passages)  # once: a saved passage table builds each passage anew
@@ -226,11 +231,9 @@ class KnowledgeBase:
                 )
         say(f"Indexing {len(passages)} passages of {len(loaded.articles)} articles ...")
         started = time.perf_counter()
-        index = SearchIndex.build_streaming(
-            (p.text for p in passages), analyzer, params, total=len(passages)
-        )
+        index, stage = _build(passages, analyzer, params, cache_dir)
         seconds = time.perf_counter() - started
-        save_error = _save(index, cache_dir, key)
+        save_error = _save(index, cache_dir, key, stage)
         if save_error is None:
             _remember_main(cache_dir, key, index)
             say(f"Indexed {len(passages)} passages in {seconds:.2f} s; saved to {cache_dir}")
@@ -335,14 +338,47 @@ def cache_key(articles: Sequence[Article]) -> str:
     return digest.hexdigest()
 
 
-def _save(index: SearchIndex, cache_dir: Path, key: str) -> str | None:
+def _build(
+    passages: PassageTable, analyzer: Analyzer, params: Bm25Params, cache_dir: Path
+) -> tuple[SearchIndex, StagedSave | None]:
+    """Build the index, its main field parked in a save to ``cache_dir`` begun beforehand.
+
+    The save is None when it cannot begin; the save after the build then meets the same cause
+    and reports it.
+    """
+    try:
+        stage: StagedSave | None = StagedSave(cache_dir)
+    except (IndexCacheError, OSError):
+        stage = None
+    try:
+        index = SearchIndex.build_streaming(
+            (p.text for p in passages),
+            analyzer,
+            params,
+            total=len(passages),
+            park=None if stage is None else stage.park,
+        )
+    except BaseException:
+        if stage is not None:
+            stage.abandon()
+        raise
+    return index, stage
+
+
+def _save(
+    index: SearchIndex, cache_dir: Path, key: str, stage: StagedSave | None = None
+) -> str | None:
     """Save the index; on failure log one warning and return the cause (the index is optional).
 
     A failed save leaves no partial cache behind (:func:`knowledge.index_store.save_index`
     removes its temporary folder, and the manifest is written last and validated on load).
+    ``stage``, when given, is the save begun before the build, which it finishes.
     """
     try:
-        index.save(cache_dir, key)
+        if stage is None:
+            index.save(cache_dir, key)
+        else:
+            stage.finish(index, key)
     except IndexCacheError as error:
         cause = str(error)
     except OSError as error:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
@@ -302,6 +302,22 @@ class ImpactMatrix:
             "tf": self.tf,
             "lengths": self.lengths,
         }
+
+    def over(self, arrays: Mapping[str, npt.NDArray[Any]]) -> ImpactMatrix:
+        """The same matrix over other copies of its arrays, not checked again.
+
+        For copies known to equal :meth:`to_arrays` (the files just written from it, mapped
+        back), where :meth:`from_arrays`'s checks would read every page of them.
+        """
+        return replace(
+            self,
+            row_idf=arrays["idf"],
+            indptr=arrays["indptr"],
+            indices=arrays["indices"],
+            data=arrays["data"],
+            tf=arrays["tf"],
+            lengths=arrays["lengths"],
+        )
 
     def idf(self, term: str) -> float | None:
         """Return the (floored) idf of a term, or None when no document contains it."""

@@ -34,7 +34,7 @@ from knowledge.compounds import (
     corpus_vocabulary,
 )
 from knowledge.delta import DeltaField
-from knowledge.index_build import build_index
+from knowledge.index_build import Park, build_index
 from knowledge.index_store import IndexCacheError, load_index, save_index
 
 __all__ = [
@@ -231,11 +231,13 @@ class SearchIndex:
         compounds: CompoundParams = DEFAULT_COMPOUNDS,
         total: int | None = None,
         progress: Progress | None = None,
+        park: Park | None = None,
     ) -> SearchIndex:
         """The index of :meth:`build`, reading the texts once, a batch at a time.
 
         Peak memory is the finished index plus 4 bytes per token (:mod:`knowledge.index_build`),
-        not a word object per token of the archive.
+        not a word object per token of the archive; less the main field's arrays when ``park``
+        puts them in files (``StagedSave.park`` of :mod:`knowledge.index_store`).
         """
         main, compound, decompounder = build_index(
             documents,
@@ -246,6 +248,7 @@ class SearchIndex:
             stopword=_stopword_test(analyzer),
             total=total,
             progress=progress,
+            park=park,
         )
         return cls(
             analyzer,

@@ -12,7 +12,8 @@ document frequencies, and each field's row numbers come from a table of each sur
 expanded block by block as the impact matrix counts them. Surfaces are numbered in order of
 first appearance, so numbering the terms over the surfaces in order numbers the rows as
 :meth:`ImpactMatrix.build <knowledge.bm25.ImpactMatrix.build>` would over the token lists.
-What stays alive is the surface numbers (4 bytes a token), the vocabulary and the matrices.
+What stays alive is the surface numbers (4 bytes a token), the surfaces and their terms, the
+vocabulary and the matrices.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from knowledge.analysis import Analyzer, GermanAnalyzer, Word
 from knowledge.bm25 import Bm25Params, ImpactMatrix, distinct
 from knowledge.compounds import CompoundParams, Decompounder, compound_parts
 
-__all__ = ["build_index"]
+__all__ = ["Park", "build_index"]
 
 Progress = Callable[[int, int], None]
+Park = Callable[[str, ImpactMatrix], ImpactMatrix]
+"""Takes a finished field (``"main"``) and returns it to keep, e.g. over its files, mapped."""
 _BATCH = 8192  # texts analysed between two conversions to numpy
 _CHUNK = 256  # texts whose token strings exist at once
 _TOKEN_CACHE = 1_000_000  # distinct tokens whose numbers are remembered
@@ -106,6 +109,18 @@ class _Surfaces:
         surfaces, sizes = _expand(numbers, *self.token_surfaces.frozen())
         return surfaces, _sums(sizes, counts)
 
+    def done(self) -> tuple[list[str], list[str]]:
+        """The surfaces and their terms, in number order; what only reading needed is let go.
+
+        The token numbers (up to :data:`_TOKEN_CACHE` strings), each token's surfaces and the
+        surfaces' numbers are not needed once every text is read; freeing them here keeps them
+        out of the build's peak, which comes while the matrices are built.
+        """
+        self._tokens.clear()
+        self.numbers.clear()
+        self.token_surfaces = _Table()
+        return self.surfaces, self.terms
+
     def number(self, surface: str, term: str) -> int:
         """The number of a surface, numbering it (with its term) when first met."""
         number = self.numbers.get(surface)
@@ -174,6 +189,7 @@ def build_index(
     stopword: Callable[[str], bool],
     total: int | None = None,
     progress: Progress | None = None,
+    park: Park | None = None,
 ) -> tuple[ImpactMatrix, ImpactMatrix, Decompounder]:
     """Analyse texts a batch at a time and build the main and compound impact matrices.
 
@@ -186,6 +202,10 @@ def build_index(
         stopword: The decompounder's stopword test.
         total: Number of texts, for progress.
         progress: Called with (texts analysed, total) now and then.
+        park: Given the main matrix once built, before the compound field is; what it returns
+            is kept instead (:class:`knowledge.index_store.StagedSave` writes it to the save's
+            files and maps them, so its arrays are not in memory while the compound field is
+            built, the build's peak).
 
     Returns:
         The main matrix, the compound matrix and the decompounder.
@@ -214,19 +234,24 @@ def build_index(
     if length_parts:
         np.cumsum(np.concatenate(length_parts), out=offsets[1:])
     del length_parts
+    names, terms = surfaces.done()
+    del surfaces
     vocabulary = sorted(
-        s for s, d in zip(surfaces.surfaces, df.tolist(), strict=True)
+        s for s, d in zip(names, df.tolist(), strict=True)
         if d >= compounds.min_df and s.isalpha()
     )  # fmt: skip
     del df
     decompounder = Decompounder(vocabulary, compounds, stopword=stopword)
     main_rows: dict[str, int] = {}
-    table = _row_table(((term,) for term in surfaces.terms), main_rows)
+    table = _row_table(((term,) for term in terms), main_rows)
     main = ImpactMatrix.build_numbered(_FieldBlocks(flat, offsets, table), main_rows, params)
+    del table
+    if park is not None:
+        main = park("main", main)
     compound_rows: dict[str, int] = {}
     runs = (
         (term, *compound_parts(Word(surface, 0, 0, term), decompounder, analyzer))
-        for surface, term in zip(surfaces.surfaces, surfaces.terms, strict=True)
+        for surface, term in zip(names, terms, strict=True)
     )
     table = _row_table(runs, compound_rows)
     compound = ImpactMatrix.build_numbered(

@@ -45,7 +45,7 @@ from knowledge.compounds import CompoundParams, Decompounder
 if TYPE_CHECKING:
     from knowledge.index import SearchIndex
 
-__all__ = ["IndexCacheError", "load_index", "save_index"]
+__all__ = ["IndexCacheError", "StagedSave", "load_index", "save_index"]
 
 logger = logging.getLogger("knowledge.index")
 
@@ -91,28 +91,88 @@ def save_index(index: SearchIndex, directory: Path, key: str) -> None:
     """
     if index.has_delta:
         raise IndexCacheError("an index with a delta segment is saved once merged (rebuilt)")
-    _check_replaceable(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
-    try:
+    StagedSave(directory).finish(index, key)
+
+
+class StagedSave:
+    """A save begun before the build ends: a finished field can be written, and mapped, early.
+
+    ``newsdesk index`` parks the main field here before the compound field is built, so the
+    main field's arrays lie in files rather than in memory while the larger compound field's
+    are made (:func:`knowledge.index_build.build_index`). :meth:`finish` writes the rest and
+    puts the directory in place as :func:`save_index` does; the parked field's files are then
+    the cache's, memory-mapped as a loaded index's are.
+
+    Raises:
+        IndexCacheError: When ``directory`` holds files that are not part of a cache.
+        OSError: When the temporary directory cannot be made.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        _check_replaceable(directory)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        self._directory = directory
+        self._tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
+        self._files: dict[str, str] = {}
+        self._parked: dict[str, ImpactMatrix] = {}
+        self._error: OSError | None = None
+
+    def park(self, field: str, matrix: ImpactMatrix) -> ImpactMatrix:
+        """Write a finished field's files; return the matrix over them, memory-mapped.
+
+        When writing fails the matrix is returned as it is and :meth:`finish` raises the error.
+        """
+        if field not in _FIELDS:
+            raise ValueError(f"unknown field {field!r}")
+        if self._error is not None:
+            return matrix
         files: dict[str, str] = {}
-        _write(tmp, "vocabulary.json", sorted(index.decompounder.vocabulary), files)
-        for field, matrix in (("main", index.main), ("compound", index.compound)):
-            assert isinstance(matrix, ImpactMatrix)  # noqa: S101 - has_delta was checked
-            _write(tmp, f"{field}.terms.json", list(matrix.terms), files)
-            for name, array in matrix.to_arrays().items():
-                _write(tmp, f"{field}.{name}.npy", array, files)
-        identity = _identity(
-            key, index.analyzer, index.params, index.compound_weight, index.compounds
-        )
-        stamps = {name: _stamp(tmp / name) for name in files}
-        _outlast(max((stamp[3] for stamp in stamps.values()), default=0))
-        manifest = {**identity, "n_docs": index.n_docs, "files": files, "stamps": stamps}
-        _write(tmp, _MANIFEST, manifest, {})
-        _swap(tmp, directory)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        try:
+            _write_matrix(self._tmp, field, matrix, files)
+            arrays = {
+                name: np.load(self._tmp / f"{field}.{name}.npy", mmap_mode="r", allow_pickle=False)
+                for name in _ARRAYS
+            }
+        except OSError as error:
+            self._error = error
+            return matrix
+        self._files.update(files)
+        self._parked[field] = parked = matrix.over(arrays)
+        return parked
+
+    def finish(self, index: SearchIndex, key: str) -> None:
+        """Write what is not parked and the manifest, then replace the directory.
+
+        Raises:
+            IndexCacheError: When the index has a delta segment.
+            OSError: When writing failed, now or while parking.
+        """
+        tmp, files = self._tmp, self._files
+        try:
+            if index.has_delta:
+                raise IndexCacheError("an index with a delta segment is saved once merged")
+            if self._error is not None:
+                raise self._error
+            _write(tmp, "vocabulary.json", sorted(index.decompounder.vocabulary), files)
+            for field, matrix in (("main", index.main), ("compound", index.compound)):
+                assert isinstance(matrix, ImpactMatrix)  # noqa: S101 - has_delta was checked
+                if self._parked.get(field) is not matrix:
+                    _write_matrix(tmp, field, matrix, files)
+            identity = _identity(
+                key, index.analyzer, index.params, index.compound_weight, index.compounds
+            )
+            stamps = {name: _stamp(tmp / name) for name in files}
+            _outlast(max((stamp[3] for stamp in stamps.values()), default=0))
+            manifest = {**identity, "n_docs": index.n_docs, "files": files, "stamps": stamps}
+            _write(tmp, _MANIFEST, manifest, {})
+            _swap(tmp, self._directory)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def abandon(self) -> None:
+        """Remove the temporary directory (a parked field's mapped arrays stay readable)."""
+        shutil.rmtree(self._tmp, ignore_errors=True)
 
 
 def load_index(
@@ -201,6 +261,15 @@ def _identity(
         "compound_weight": compound_weight,
         "compounds": compounds.as_dict(),
     }
+
+
+def _write_matrix(
+    directory: Path, field: str, matrix: ImpactMatrix, digests: dict[str, str]
+) -> None:
+    """Write one field's term list and arrays."""
+    _write(directory, f"{field}.terms.json", list(matrix.terms), digests)
+    for name, array in matrix.to_arrays().items():
+        _write(directory, f"{field}.{name}.npy", array, digests)
 
 
 def _write(directory: Path, name: str, value: object, digests: dict[str, str]) -> None:
