@@ -37,7 +37,7 @@ from knowledge.state import (
     ArchiveState,
     PassageTable,
     Refreshed,
-    load_state,
+    load_state_again,
     refresh_articles,
     save_state,
 )
@@ -172,7 +172,7 @@ class KnowledgeBase:
         analyzer, params = analyzer or GermanAnalyzer(), params or Bm25Params()
         state_dir = cache_dir.with_name(f"{cache_dir.name}-state")
         with _collector_paused():
-            state = None if rebuild else load_state(state_dir, articles_dir, CHUNKING_VERSION)
+            state = None if rebuild else load_state_again(state_dir, articles_dir, CHUNKING_VERSION)
         with _collector_paused() if state is not None else contextlib.nullcontext():
             fresh = refresh_articles(articles_dir, state, also=also)
         loaded = fresh.load

@@ -64,6 +64,7 @@ __all__ = [
     "PassageTable",
     "Refreshed",
     "load_state",
+    "load_state_again",
     "refresh_articles",
     "save_state",
     "trusted",
@@ -547,6 +548,37 @@ def load_state(directory: Path, articles_dir: Path, chunking: str) -> ArchiveSta
     except Exception as error:  # an untrusted state must never stop the start
         logger.warning("archive state %s not used: %s", directory, error)
     return None
+
+
+_last_state: list[tuple[tuple[object, ...], ArchiveState]] = []  # the state last loaded
+
+
+def load_state_again(directory: Path, articles_dir: Path, chunking: str) -> ArchiveState | None:
+    """:func:`load_state`, or the state it loaded last while none of its files was replaced.
+
+    A live archive reopens from the same saved state at every change (a delta segment saves
+    none); reading and checking it again costs a second at 10^5 articles. The one loaded last
+    is kept while every file of it has the same inode, size, modification and change time
+    (a save renames a new folder into place; a change time cannot be set back).
+    """
+    identity = _identity(directory, articles_dir, chunking)
+    if identity is not None and _last_state and _last_state[0][0] == identity:
+        return _last_state[0][1]
+    state = load_state(directory, articles_dir, chunking)
+    _last_state[:] = [] if state is None or identity is None else [(identity, state)]
+    return state
+
+
+def _identity(directory: Path, articles_dir: Path, chunking: str) -> tuple[object, ...] | None:
+    """The stamps of the state's files (None if one is missing), with what it was loaded for."""
+    stamps: list[object] = [str(directory.resolve()), str(articles_dir), chunking]
+    for name in (_MANIFEST, *_HASHED, _BLOB):
+        try:
+            info = (directory / name).stat()
+        except OSError:
+            return None
+        stamps.append((name, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    return tuple(stamps)
 
 
 def _columns(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import knowledge.base
+import knowledge.state
 from knowledge import KnowledgeBase, Passage
 from knowledge.articles import FolderScan, read_article, walk_folder
 from knowledge.bm25 import Bm25Params
@@ -296,3 +297,45 @@ def test_a_folder_with_a_link_is_listed_at_every_start(
     walked = _walks(monkeypatch)
     _open(archive, tmp_path)
     assert walked == [archive]
+
+
+def _count_state_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    loads: list[Path] = []
+    real = knowledge.state.load_state
+
+    def counting(directory: Path, articles_dir: Path, chunking: str) -> object:
+        loads.append(directory)
+        return real(directory, articles_dir, chunking)
+
+    monkeypatch.setattr(knowledge.state, "load_state", counting)
+    return loads
+
+
+def test_reopening_over_the_same_saved_state_reads_it_once(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _open(archive, tmp_path)
+    loads = _count_state_loads(monkeypatch)
+    (archive / "later.md").write_text("Ein später Artikel über Quellwörter.\n", encoding="utf-8")
+    again = _open(archive, tmp_path, delta=True)  # a delta segment: the state is not saved
+    later = _open(archive, tmp_path, delta=True)
+    assert len(loads) == 1
+    assert "later" in {a.id for a in later.articles}
+    assert _answers(later) == _answers(again)
+    (archive / "later.md").unlink()
+    assert _answers(_open(archive, tmp_path, delta=True)) == _answers(first)
+    assert len(loads) == 1
+
+
+def test_a_state_file_changed_after_it_was_read_is_read_and_checked_again(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = _open(archive, tmp_path)
+    loads = _count_state_loads(monkeypatch)
+    _open(archive, tmp_path)
+    (tmp_path / "data" / "index-state" / "articles.json").write_text("[]", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        again = _open(archive, tmp_path)
+    assert len(loads) == 2
+    assert "not used" in caplog.text
+    assert _answers(again) == _answers(first)
