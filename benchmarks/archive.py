@@ -12,7 +12,7 @@ encoder's own cost is in ``scripts/bench_encoder.py``):
 - ``digest --print`` and ``sources``, wall seconds (and the lines ``sources`` prints);
 - the bot served as ``newsdesk run`` serves it (:class:`benchmarks.load.BotProcess`: Slack's
   HTTP mode against a local fake, one answering worker): its start, its CPU while idle over
-  ``--idle-seconds`` (the archive watch scanning every 2 s), its memory at rest (resident and
+  ``--idle-seconds`` (the archive watch scanning every 5 s), its memory at rest (resident and
   proportional set size of the server and the worker: PSS shares mapped pages between them),
   and the seconds from writing one new article file until ``/ask`` answers from it;
 - tantivy (when the ``bench`` extra brought it) on the same passages: build seconds, memory

@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 RACY_NS = 2_000_000_000  # a time stamp this close to the look that recorded it is not trusted
-SWEEP_FILES = 800  # files whose stamps one look checks, in turn (every 2 s: 400 a second)
+SWEEP_FILES = 2000  # files whose stamps one look checks, in turn
 
 
 def listing_digest(seen: tuple[Fingerprint, ...]) -> str:
@@ -253,7 +253,7 @@ class Archive:
         self,
         stop: asyncio.Event,
         *,
-        interval: float = 2.0,
+        interval: float = 5.0,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         """Refresh every ``interval`` seconds until ``stop`` is set."""

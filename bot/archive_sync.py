@@ -72,7 +72,7 @@ class ArchiveSync:
         self,
         stop: asyncio.Event,
         *,
-        interval: float = 2.0,
+        interval: float = 5.0,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         """Take a :meth:`step` every ``interval`` seconds until ``stop`` is set."""

@@ -107,7 +107,7 @@ class Settings(BaseSettings):
         description="How often, at most, the delivery loop looks for new or due subscriptions.",
     )
     archive_scan_seconds: float = Field(
-        default=2.0, gt=0, description="How often the articles folder is checked for changes."
+        default=5.0, gt=0, description="How often the articles folder is checked for changes."
     )
     feeds_interval_minutes: int = Field(
         default=60,

@@ -70,7 +70,7 @@ def measure(count: int) -> None:
         print(f"  passages: {len(knowledge.passages)}", flush=True)
         archive = Archive(knowledge, folder=articles, reopen=reopen, also=(feeds,))
         timed("reopen, nothing changed (index reused from disk)", reopen)
-        timed("one scan of the folders, nothing changed (the watcher, every 2 s)", archive.changed)
+        timed("one scan of the folders, nothing changed (the watcher, every 5 s)", archive.changed)
         writer = ArticleWriter(feeds)
         writer.write(
             "feed-0123456789abcdef",
