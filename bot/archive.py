@@ -11,14 +11,18 @@ when that fingerprint changed it reopens the knowledge base in a worker thread (
 state: only changed files are read, see :mod:`knowledge.state`) and swaps it in. Questions keep
 being answered from the previous knowledge base meanwhile: readers take ``archive.current`` once
 per request, and the swap is a single attribute assignment. A failed refresh is logged and the old
-knowledge base stays. Each swap bumps :attr:`Archive.generation`, which tells the answering worker
-processes (:mod:`bot.workers`) to reopen their own copies.
+knowledge base stays. Each swap bumps :attr:`Archive.generation` and :attr:`Archive.version` (a
+digest of the listings it reflects), which tell the answering worker processes (:mod:`bot.workers`)
+whether their own copies are current; listeners (:meth:`Archive.on_change`) hear of a change as
+soon as it is seen, before the reopen, so workers can reopen at the same time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 import os
 import time
@@ -27,13 +31,18 @@ from pathlib import Path
 
 from knowledge import KnowledgeBase, walk_folder
 
-__all__ = ["Archive", "FolderWatch", "folder_fingerprint"]
+__all__ = ["Archive", "FolderWatch", "folder_fingerprint", "listing_digest"]
 
 logger = logging.getLogger(__name__)
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 RACY_NS = 2_000_000_000  # a time stamp this close to the look that recorded it is not trusted
 SWEEP_FILES = 2000  # files whose stamps one look checks, in turn
+
+
+def listing_digest(seen: tuple[Fingerprint, ...]) -> str:
+    """Name folder listings (:attr:`Archive.seen`): equal listings, equal digest."""
+    return hashlib.sha256(json.dumps(seen, separators=(",", ":")).encode()).hexdigest()[:32]
 
 
 def folder_fingerprint(folder: Path) -> Fingerprint:
@@ -57,7 +66,7 @@ class FolderWatch:
         self.folder = folder
         self._sweep = sweep
         self._dirs: dict[str, int] = {}
-        self._files: list[tuple[Path, int, int]] = []
+        self._files: list[tuple[str, int, int]] = []
         self._cursor = 0
         self._listed_ns = 0
         self.fingerprint: Fingerprint = ()
@@ -73,7 +82,8 @@ class FolderWatch:
                 dirs[root] = os.stat(root).st_mtime_ns
         fingerprint = folder_fingerprint(self.folder)
         self._dirs, self._listed_ns, self.fingerprint = dirs, listed_ns, fingerprint
-        self._files = [(self.folder / name, size, mtime) for name, size, mtime in fingerprint]
+        prefix = os.path.join(str(self.folder), "")
+        self._files = [(prefix + name, size, mtime) for name, size, mtime in fingerprint]
         self._cursor = 0
         return fingerprint
 
@@ -98,7 +108,7 @@ class FolderWatch:
         for step in range(min(self._sweep, count)):
             path, size, mtime = self._files[(self._cursor + step) % count]
             try:
-                info = path.stat()
+                info = os.stat(path)
             except OSError:
                 return True
             if (info.st_size, info.st_mtime_ns) != (size, mtime) or mtime >= trusted_before:
@@ -130,6 +140,8 @@ class Archive:
         self._watches: tuple[FolderWatch, ...] = ()  # made at the first look: `ask` needs none
         self._seen = self._opened_fingerprint(current)
         self._generation = 0
+        self._version: tuple[tuple[Fingerprint, ...], str] | None = None  # (seen, its digest)
+        self._listeners: list[Callable[[], None]] = []
 
     def _opened_fingerprint(self, current: KnowledgeBase) -> tuple[Fingerprint, ...]:
         """What opening ``current`` saw of each folder (its own listing of the articles folder)."""
@@ -169,6 +181,23 @@ class Archive:
         return self._generation
 
     @property
+    def version(self) -> str:
+        """The digest of :attr:`seen` (:func:`listing_digest`): equal in every process whose
+        knowledge base reflects the same listings. Computed once per replacement (O(files))."""
+        seen = self._seen
+        if self._version is None or self._version[0] is not seen:
+            self._version = (seen, listing_digest(seen))
+        return self._version[1]
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` (in the refreshing thread) whenever a change is about to be reopened.
+
+        It is called before the reopen, so that copies elsewhere can reopen at the same time;
+        an exception it raises is logged and ignored.
+        """
+        self._listeners.append(listener)
+
+    @property
     def seen(self) -> tuple[Fingerprint, ...]:
         """The folders' listings the current knowledge base reflects (one per watched folder)."""
         return self._seen
@@ -183,11 +212,17 @@ class Archive:
         """
         if self._folder is None or self._reopen is None:
             return False
+        pending = bool(self._watches) and self._fingerprint() != self._seen  # seen, not loaded
         if force:
             self._watches = tuple(FolderWatch(f) for f in (self._folder, *self._also))
-        elif not self.changed():
+        elif not pending and not self.changed():
             return False
         fingerprint = self._fingerprint()
+        for listener in self._listeners:
+            try:
+                listener()
+            except Exception:  # a listener must not stop the refresh
+                logger.exception("an archive change listener failed")
         started = time.perf_counter()
         try:
             fresh = self._reopen()
@@ -200,6 +235,7 @@ class Archive:
         added = [a.id for a in fresh.articles if a.id not in before]
         self._current, self._seen = fresh, fingerprint
         self._generation += 1
+        self._version = (fingerprint, listing_digest(fingerprint))  # here, not in an event loop
         logger.info(
             "archive refreshed in %.2f s: %d articles (%d new%s)",
             time.perf_counter() - started,

@@ -23,8 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import logging
 import os
 import secrets
@@ -32,7 +30,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
-from bot.archive import Archive, Fingerprint
+from bot.archive import Archive, listing_digest
 from bot.store import ARCHIVE_LEASE, ArchiveGeneration, Lease, Store, StoreError
 
 __all__ = ["ArchiveSync", "Step", "listing_digest"]
@@ -46,11 +44,6 @@ replica is reopening; found nothing to replace (or the reopen failed, logged); r
 because the store failed."""
 
 LEASE_SECONDS = 30.0
-
-
-def listing_digest(seen: tuple[Fingerprint, ...]) -> str:
-    """Name folder listings (:attr:`bot.archive.Archive.seen`): equal listings, equal digest."""
-    return hashlib.sha256(json.dumps(seen, separators=(",", ":")).encode()).hexdigest()[:32]
 
 
 class ArchiveSync:
@@ -110,7 +103,7 @@ class ArchiveSync:
         """Load ``published`` (blocking): reopen unless the current archive is that listing."""
         if published is None:
             return "idle"
-        if published.digest == listing_digest(self.archive.seen):
+        if published.digest == self.archive.version:
             self.loaded = published.number
             return "adopted"
         if not self.archive.reload_if_changed(force=True):
@@ -143,7 +136,7 @@ class ArchiveSync:
                 return "kept"
             generation = await asyncio.to_thread(
                 self.store.publish_archive_generation,
-                listing_digest(self.archive.seen),
+                self.archive.version,
                 self.owner,
                 self._now(),
             )

@@ -9,10 +9,13 @@ Everything else (help, sources, digest commands, votes: quick, and they use the 
 thread of the serving process, against its one store. Without worker processes, questions run in
 threads too (the console, ``newsdesk ask``, most tests).
 
-Workers follow the live archive: each question carries :attr:`bot.archive.Archive.generation`,
-and a worker whose copy is older reopens it first (from the index the serving process has just
-saved). A worker that dies is replaced, and the question it had is answered in a thread, so
-nobody goes without a reply. Workers get no secrets: the tokens are removed from their settings.
+Workers follow the live archive. As soon as the serving process's watch sees a change it tells
+the workers (:meth:`bot.archive.Archive.on_change`), and each reopens its own copy at once, beside
+the serving process's reopen instead of after it. Each question also carries
+:attr:`bot.archive.Archive.version` (a digest of the listings the serving process's copy reflects):
+a worker whose copy reflects other listings, and has not tried that version yet, reopens first.
+A worker that dies is replaced, and the question it had is answered in a thread, so nobody goes
+without a reply. Workers get no secrets: the tokens are removed from their settings.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ class CoreWorkers:
         self._pool: ProcessPoolExecutor | None = None
         self._restarts = 0
         self._restarting: asyncio.Task[None] | None = None
+        self._listening = False
 
     @property
     def in_processes(self) -> bool:
@@ -90,8 +94,28 @@ class CoreWorkers:
     async def start(self) -> None:
         """Warm up the core, then start the worker processes and wait until each is ready."""
         await asyncio.to_thread(self.core.warm_up)  # the first question should not wait
+        await asyncio.to_thread(lambda: self.core.archive.version)  # O(files): not in the loop
         if self.processes:
             self._pool = await self._start_pool()
+            if not self._listening:
+                self.core.archive.on_change(self._announce)
+                self._listening = True
+
+    def _announce(self) -> None:
+        """Tell each worker process to reopen its copy now (called in the refreshing thread).
+
+        One job per process; the pool gives each to an idle process, so with several processes
+        one may get two (the second is a quick look) and another none (it reopens at its next
+        question, as the version tells it).
+        """
+        pool = self._pool
+        if pool is None:
+            return
+        try:
+            for _ in range(self.processes):
+                pool.submit(_refresh)
+        except RuntimeError:  # shut down or broken meanwhile: questions find out
+            logger.debug("could not tell the answering workers of the archive change")
 
     async def close(self) -> None:
         """Stop the worker processes (call once the adapters have finished their answers)."""
@@ -158,9 +182,9 @@ class CoreWorkers:
         pool = self._pool
         if pool is None:  # a worker is being replaced
             return await asyncio.to_thread(here)
-        generation = self.core.archive.generation
+        version = self.core.archive.version
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, job, generation, *args)
+            return await asyncio.get_running_loop().run_in_executor(pool, job, version, *args)
         except BrokenProcessPool:
             logger.warning("an answering worker process died; answering here and replacing it")
             self._replace(pool)
@@ -196,7 +220,7 @@ class CoreWorkers:
             initializer=_open_core,
             initargs=(
                 self._settings,
-                self.core.archive.generation,
+                self.core.archive.version,
                 logging.root.level,
                 _logs_json(),
             ),
@@ -230,7 +254,7 @@ class CoreWorkers:
 # --- inside a worker process --------------------------------------------------------------------
 
 _core: Newsdesk | None = None
-_generation = 0
+_generation: object = 0  # the serving process's archive version last caught up with
 
 
 def _logs_json() -> bool:
@@ -238,7 +262,7 @@ def _logs_json() -> bool:
     return any(isinstance(h.formatter, JsonFormatter) for h in logging.root.handlers)
 
 
-def _open_core(settings: Settings, generation: int, log_level: int, json_logs: bool) -> None:
+def _open_core(settings: Settings, generation: object, log_level: int, json_logs: bool) -> None:
     """Open this worker's core from the saved index and warm it up (the pool's initializer)."""
     global _core, _generation  # noqa: PLW0603 -- one core per worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
@@ -254,23 +278,36 @@ def _open_core(settings: Settings, generation: int, log_level: int, json_logs: b
     gc.freeze()  # the knowledge base lives as long as we do: keep it out of collections
 
 
-def _current_core(generation: int) -> Newsdesk:
-    """This worker's core, reopened first if the serving process's archive is newer."""
+def _current_core(generation: object) -> Newsdesk:
+    """This worker's core, reopened first if the serving process's archive is newer.
+
+    ``generation`` is the serving process's :attr:`~bot.archive.Archive.version`; a copy that
+    reflects the same listings (reopened already, told by :func:`_refresh`) needs nothing.
+    """
     global _generation  # noqa: PLW0603
     if _core is None:
         raise RuntimeError("the answering worker has no core; _open_core did not run")
     if generation != _generation:
+        if generation == _core.archive.version:
+            _generation = generation
+            return _core
         _core.archive.reload_if_changed()  # a failure is logged; the old copy answers meanwhile
         if not _core.archive.changed():  # current now; after a failure, retry at the next question
             _generation = generation
     return _core
 
 
-def _handle(generation: int, text: str, context: RequestContext | None) -> Reply:
+def _refresh() -> None:
+    """Reopen this worker's copy if the folder changed (the serving process saw a change)."""
+    if _core is not None:
+        _core.archive.reload_if_changed()  # a failure is logged; questions retry
+
+
+def _handle(generation: object, text: str, context: RequestContext | None) -> Reply:
     return _current_core(generation).handle(text, context)
 
 
 def _ask(
-    generation: int, question: str, earlier: tuple[Turn, ...] = (), platform: str | None = None
+    generation: object, question: str, earlier: tuple[Turn, ...] = (), platform: str | None = None
 ) -> Reply:
     return _current_core(generation).ask(question, earlier, platform)

@@ -36,9 +36,11 @@ from knowledge.memory import release_free_memory
 from knowledge.query import Query, QueryReader
 from knowledge.state import (
     ArchiveState,
+    Buffer,
     PassageTable,
+    PiecedBlob,
     Refreshed,
-    load_state,
+    load_state_again,
     refresh_articles,
     save_state,
 )
@@ -173,7 +175,7 @@ class KnowledgeBase:
         analyzer, params = analyzer or GermanAnalyzer(), params or Bm25Params()
         state_dir = cache_dir.with_name(f"{cache_dir.name}-state")
         with _collector_paused():
-            state = None if rebuild else load_state(state_dir, articles_dir, CHUNKING_VERSION)
+            state = None if rebuild else load_state_again(state_dir, articles_dir, CHUNKING_VERSION)
         with _collector_paused() if state is not None else contextlib.nullcontext():
             fresh = refresh_articles(articles_dir, state, also=also)
         loaded = fresh.load
@@ -423,15 +425,16 @@ def _passages(
 def _joined(old: PassageTable, runs: Sequence[PassageTable | tuple[int, int]]) -> PassageTable:
     """One passage table of ``runs``: rows ``[first, end)`` of ``old`` or a whole new table.
 
-    The saved rows' bytes and offsets are copied a run at a time, not decoded into passages and
-    packed again (seconds at 10^6 passages).
+    The saved rows' bytes are not copied: the blob is pieced from the runs' own buffers (the
+    saved one memory-mapped, shared by every process), and their offsets are copied a run at a
+    time, not decoded into passages and packed again (seconds at 10^6 passages).
     """
     ids: list[str] = []
-    blob = bytearray()
+    pieces: list[tuple[Buffer, int, int]] = []
     slots, passage_slots = [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
     heading: list[npt.NDArray[np.bool_]] = []
     article_passages = [np.zeros(1, np.int64)]
-    n_slots = n_passages = 0
+    n_bytes = n_slots = n_passages = 0
     for run in runs:
         table, (first, end) = (
             (old, run) if isinstance(run, tuple) else (run, (0, len(run.article_ids)))
@@ -443,20 +446,20 @@ def _joined(old: PassageTable, runs: Sequence[PassageTable | tuple[int, int]]) -
         s0, s1 = int(own[0]), int(own[-1])
         ends = arrays["slots"][s0 : s1 + 1]
         b0, b1 = int(ends[0]), int(ends[-1])
-        slots.append(np.asarray(ends[1:], dtype=np.int64) - b0 + len(blob))
-        blob += table.blob_view()[b0:b1]
+        slots.append(np.asarray(ends[1:], dtype=np.int64) - b0 + n_bytes)
+        pieces += table.blob_pieces(b0, b1)
         passage_slots.append(np.asarray(own[1:], dtype=np.int64) - s0 + n_slots)
         heading.append(np.asarray(arrays["passage_heading"][p0:p1], dtype=np.bool_))
         article_passages.append(np.asarray(bounds[first + 1 : end + 1], np.int64) - p0 + n_passages)
         ids.extend(table.article_ids[first:end])
-        n_slots, n_passages = n_slots + s1 - s0, n_passages + p1 - p0
+        n_bytes, n_slots, n_passages = n_bytes + b1 - b0, n_slots + s1 - s0, n_passages + p1 - p0
     joined = {
         "slots": np.concatenate(slots),
         "passage_slots": np.concatenate(passage_slots),
         "passage_heading": np.concatenate(heading) if heading else np.zeros(0, np.bool_),
         "article_passages": np.concatenate(article_passages),
     }
-    return PassageTable(ids, blob, joined)
+    return PassageTable(ids, PiecedBlob(pieces), joined)
 
 
 def _with_delta(

@@ -25,8 +25,10 @@ means "no state" and a full read of the folder, logged at WARNING.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import mmap
@@ -62,8 +64,10 @@ __all__ = [
     "ArticleRecords",
     "FileStamp",
     "PassageTable",
+    "PiecedBlob",
     "Refreshed",
     "load_state",
+    "load_state_again",
     "refresh_articles",
     "save_state",
     "trusted",
@@ -92,6 +96,47 @@ class FileStamp:
     mtime_ns: int
 
 
+Buffer = bytes | bytearray | mmap.mmap
+"""A blob's own bytes: in memory or memory-mapped."""
+
+
+class PiecedBlob:
+    """Bytes laid end to end from pieces of other buffers, none of them copied.
+
+    A reopen's passage table is mostly runs of the saved table's rows (a memory-mapped file
+    shared by every process) with a few new articles' bytes between them; copying the runs
+    would cost each process a private copy of the archive's text.
+    """
+
+    def __init__(self, pieces: Iterable[tuple[Buffer, int, int]]) -> None:
+        """Hold ``pieces``: ``(buffer, start, end)``, bytes ``buffer[start:end]`` each, in order."""
+        self._pieces = [(buffer, start, end) for buffer, start, end in pieces if end > start]
+        lengths = (end - start for _buffer, start, end in self._pieces)
+        self._starts = list(itertools.accumulate(lengths, initial=0))
+
+    def __len__(self) -> int:
+        """Number of bytes."""
+        return self._starts[-1]
+
+    def pieces(self, start: int, end: int) -> list[tuple[Buffer, int, int]]:
+        """Bytes ``[start, end)`` as pieces of the underlying buffers (no copy)."""
+        found: list[tuple[Buffer, int, int]] = []
+        i = bisect.bisect_right(self._starts, start) - 1
+        while start < end and i < len(self._pieces):
+            buffer, first, last = self._pieces[i]
+            at = self._starts[i]
+            low, high = first + start - at, min(last, first + end - at)
+            found.append((buffer, low, high))
+            start = at + high - first
+            i += 1
+        return found
+
+    def __getitem__(self, item: slice) -> bytes:
+        """The bytes of a slice (step 1), copied out of their pieces."""
+        start, stop, _step = item.indices(len(self))
+        return b"".join(memoryview(b)[low:high] for b, low, high in self.pieces(start, stop))
+
+
 class PassageTable(Sequence[Passage]):
     """Passages of articles stored as one UTF-8 blob of slots (a heading or a sentence each).
 
@@ -103,7 +148,7 @@ class PassageTable(Sequence[Passage]):
     def __init__(
         self,
         article_ids: Sequence[str],
-        blob: bytes | bytearray | mmap.mmap,
+        blob: Buffer | PiecedBlob,
         arrays: Mapping[str, npt.NDArray[Any]],
     ) -> None:
         """Hold the parts (see :meth:`from_passages` and :func:`load_state`)."""
@@ -162,8 +207,17 @@ class PassageTable(Sequence[Passage]):
         }
 
     def blob_view(self) -> memoryview:
-        """The UTF-8 blob of every slot, without a copy."""
+        """The UTF-8 blob of every slot (a copy when it is pieced: see :meth:`blob_pieces`)."""
+        if isinstance(self._blob, PiecedBlob):
+            return memoryview(self._blob[:])
         return memoryview(self._blob)
+
+    def blob_pieces(self, start: int = 0, end: int | None = None) -> list[tuple[Buffer, int, int]]:
+        """Bytes ``[start, end)`` of the blob as ``(buffer, start, end)`` pieces, without a copy."""
+        end = len(self._blob) if end is None else end
+        if isinstance(self._blob, PiecedBlob):
+            return self._blob.pieces(start, end)
+        return [(self._blob, start, end)] if end > start else []
 
     def __len__(self) -> int:
         """Number of passages."""
@@ -479,7 +533,8 @@ def save_state(
             files[buffer.name] = {"size": buffer.stat().st_size, "sha256": _sha256(buffer)}
         blob = tmp / _BLOB
         with blob.open("wb") as out:
-            out.write(passages.blob_view())
+            for piece, start, end in passages.blob_pieces():
+                out.write(memoryview(piece)[start:end])
         files[_BLOB] = {"size": blob.stat().st_size}
         manifest = {
             "format": _FORMAT,
@@ -547,6 +602,37 @@ def load_state(directory: Path, articles_dir: Path, chunking: str) -> ArchiveSta
     except Exception as error:  # an untrusted state must never stop the start
         logger.warning("archive state %s not used: %s", directory, error)
     return None
+
+
+_last_state: list[tuple[tuple[object, ...], ArchiveState]] = []  # the state last loaded
+
+
+def load_state_again(directory: Path, articles_dir: Path, chunking: str) -> ArchiveState | None:
+    """:func:`load_state`, or the state it loaded last while none of its files was replaced.
+
+    A live archive reopens from the same saved state at every change (a delta segment saves
+    none); reading and checking it again costs a second at 10^5 articles. The one loaded last
+    is kept while every file of it has the same inode, size, modification and change time
+    (a save renames a new folder into place; a change time cannot be set back).
+    """
+    identity = _identity(directory, articles_dir, chunking)
+    if identity is not None and _last_state and _last_state[0][0] == identity:
+        return _last_state[0][1]
+    state = load_state(directory, articles_dir, chunking)
+    _last_state[:] = [] if state is None or identity is None else [(identity, state)]
+    return state
+
+
+def _identity(directory: Path, articles_dir: Path, chunking: str) -> tuple[object, ...] | None:
+    """The stamps of the state's files (None if one is missing), with what it was loaded for."""
+    stamps: list[object] = [str(directory.resolve()), str(articles_dir), chunking]
+    for name in (_MANIFEST, *_HASHED, _BLOB):
+        try:
+            info = (directory / name).stat()
+        except OSError:
+            return None
+        stamps.append((name, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    return tuple(stamps)
 
 
 def _columns(

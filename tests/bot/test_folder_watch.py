@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.archive import FolderWatch, folder_fingerprint
+from bot.archive import Archive, FolderWatch, folder_fingerprint, listing_digest
+from knowledge import KnowledgeBase
 
 OLD = time.time() - 3600
 
@@ -39,14 +40,15 @@ def test_an_idle_folder_is_not_listed_and_stats_only_a_slice(
         return ()
 
     monkeypatch.setattr("bot.archive.folder_fingerprint", listing)
-    stats: list[Path] = []
-    real_stat = Path.stat
+    stats: list[str] = []
+    real_stat = os.stat
 
-    def counting(path: Path, **kwargs: bool) -> os.stat_result:
-        stats.append(path)
-        return real_stat(path, **kwargs)
+    def counting(path: str, *args: object, **kwargs: bool) -> os.stat_result:
+        if str(path).endswith(".md"):  # the files (each look also stats the 2 folders)
+            stats.append(str(path))
+        return real_stat(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "stat", counting)
+    monkeypatch.setattr(os, "stat", counting)
     assert not any(watch.poll() for _ in range(10))
     assert listed == []
     assert len(stats) == 40  # 4 files a look
@@ -122,3 +124,69 @@ def test_the_archive_starts_from_what_opening_saw_and_misses_nothing_added_since
     assert "later" in {a.id for a in archive.current.articles}
     assert not archive.reload_if_changed()  # nothing new since: not reopened again
     assert len(opened) == 1
+
+
+def _live(folder: Path, tmp_path: Path, opened: list[object]) -> Archive:
+    cache = tmp_path / "data" / "index"
+
+    def reopen() -> KnowledgeBase:
+        opened.append(1)
+        return KnowledgeBase.open(folder, cache)
+
+    return Archive(KnowledgeBase.open(folder, cache), folder=folder, reopen=reopen)
+
+
+def test_listeners_hear_of_a_change_before_its_reopen_and_only_of_a_change(
+    folder: Path, tmp_path: Path
+) -> None:
+    opened: list[object] = []
+    archive = _live(folder, tmp_path, opened)
+    heard: list[int] = []
+
+    def failing() -> None:
+        raise RuntimeError("a listener that breaks")
+
+    archive.on_change(lambda: heard.append(len(opened)))
+    archive.on_change(failing)
+    assert not archive.reload_if_changed()
+    assert heard == []
+    (folder / "later.md").write_text("Ein später Artikel.\n", "utf-8")
+    assert archive.reload_if_changed()
+    assert heard == [0]  # before the reopen; the failing listener did not stop it
+    assert opened == [1]
+
+
+def test_the_version_names_the_listing_in_every_process_and_moves_with_a_change(
+    folder: Path, tmp_path: Path
+) -> None:
+    a, b = _live(folder, tmp_path, []), _live(folder, tmp_path, [])
+    before = a.version
+    assert before == b.version == listing_digest(a.seen)
+    (folder / "later.md").write_text("Ein später Artikel.\n", "utf-8")
+    assert a.reload_if_changed()
+    assert a.version != before
+    assert b.version == before
+    assert b.reload_if_changed()
+    assert a.version == b.version
+
+
+def test_a_change_already_seen_is_reopened_without_listing_the_folder_again(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[object] = []
+    archive = _live(folder, tmp_path, opened)
+    assert not archive.changed()
+    (folder / "later.md").write_text("Ein später Artikel.\n", "utf-8")
+    assert archive.changed()
+    rescans: list[FolderWatch] = []
+    real = FolderWatch.rescan
+
+    def counting(watch: FolderWatch) -> tuple[tuple[str, int, int], ...]:
+        rescans.append(watch)
+        return real(watch)
+
+    monkeypatch.setattr(FolderWatch, "rescan", counting)
+    assert archive.reload_if_changed()
+    assert rescans == []
+    assert opened == [1]
+    assert "later" in {a.id for a in archive.current.articles}

@@ -239,3 +239,48 @@ def test_a_worker_retries_a_failed_reopen_at_the_next_question(
     assert len(attempts) == 2
     workers_module._ask(1, question)
     assert len(attempts) == 2  # current: no more reopening
+
+
+def test_a_worker_told_of_a_change_reopens_then_and_not_again_at_the_question(
+    core: Newsdesk, settings: Settings, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside a worker (run here): :func:`_refresh` reopens; the served version then matches."""
+    worker = build_newsdesk(settings, store=MemoryStore, clock=lambda: NOW)
+    reopened: list[int] = []
+    reopen = worker.archive._reopen
+    assert reopen is not None
+
+    def counted() -> Any:
+        reopened.append(1)
+        return reopen()
+
+    monkeypatch.setattr(worker.archive, "_reopen", counted)
+    monkeypatch.setattr(workers_module, "_core", worker)
+    monkeypatch.setattr(workers_module, "_generation", core.archive.version)
+    (articles / "005_quark.md").write_text(QUARKBYTE, encoding="utf-8")
+    question = "Wie viel Geld sammelte Quarkbyte ein?"
+    workers_module._refresh()  # the serving process saw the change and told the worker
+    assert reopened == [1]
+    assert workers_module._ask(core.archive.version, question).answered  # before the server
+    assert core.archive.reload_if_changed()  # the serving process's own reopen, then
+    assert workers_module._ask(core.archive.version, question).answered
+    assert reopened == [1]  # the same listing: nothing more to do
+
+
+async def test_the_serving_process_tells_its_workers_of_a_change_before_reopening(
+    workers: CoreWorkers, core: Newsdesk, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert core.archive._listeners == [workers._announce]  # registered once started
+    told: list[int] = []
+    real = workers._announce
+
+    def counting() -> None:
+        told.append(core.archive.generation)
+        real()
+
+    monkeypatch.setattr(core.archive, "_listeners", [counting])
+    (articles / "005_quark.md").write_text(QUARKBYTE, encoding="utf-8")
+    assert await core.archive.refresh()
+    assert told == [0]  # before the serving process's copy was replaced
+    reply = await workers.ask("Wie viel Geld sammelte Quarkbyte ein?")
+    assert "40 Millionen Euro" in reply.text

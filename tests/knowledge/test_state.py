@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import mmap
 import os
 import shutil
 import time
@@ -13,10 +14,11 @@ from pathlib import Path
 import pytest
 
 import knowledge.base
+import knowledge.state
 from knowledge import KnowledgeBase, Passage
 from knowledge.articles import FolderScan, read_article, walk_folder
 from knowledge.bm25 import Bm25Params
-from knowledge.state import PassageTable, refresh_articles
+from knowledge.state import PassageTable, PiecedBlob, refresh_articles
 from knowledge.text import split_passages
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -296,3 +298,78 @@ def test_a_folder_with_a_link_is_listed_at_every_start(
     walked = _walks(monkeypatch)
     _open(archive, tmp_path)
     assert walked == [archive]
+
+
+def _count_state_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    loads: list[Path] = []
+    real = knowledge.state.load_state
+
+    def counting(directory: Path, articles_dir: Path, chunking: str) -> object:
+        loads.append(directory)
+        return real(directory, articles_dir, chunking)
+
+    monkeypatch.setattr(knowledge.state, "load_state", counting)
+    return loads
+
+
+def test_reopening_over_the_same_saved_state_reads_it_once(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _open(archive, tmp_path)
+    loads = _count_state_loads(monkeypatch)
+    (archive / "later.md").write_text("Ein später Artikel über Quellwörter.\n", encoding="utf-8")
+    again = _open(archive, tmp_path, delta=True)  # a delta segment: the state is not saved
+    later = _open(archive, tmp_path, delta=True)
+    assert len(loads) == 1
+    assert "later" in {a.id for a in later.articles}
+    assert _answers(later) == _answers(again)
+    (archive / "later.md").unlink()
+    assert _answers(_open(archive, tmp_path, delta=True)) == _answers(first)
+    assert len(loads) == 1
+
+
+def test_a_state_file_changed_after_it_was_read_is_read_and_checked_again(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = _open(archive, tmp_path)
+    loads = _count_state_loads(monkeypatch)
+    _open(archive, tmp_path)
+    (tmp_path / "data" / "index-state" / "articles.json").write_text("[]", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        again = _open(archive, tmp_path)
+    assert len(loads) == 2
+    assert "not used" in caplog.text
+    assert _answers(again) == _answers(first)
+
+
+def test_a_pieced_blob_reads_like_its_pieces_end_to_end() -> None:
+    buffers: list[bytes | bytearray] = [b"abcdef", bytearray("äöü".encode()), b"", b"xyz"]
+    blob = PiecedBlob(
+        [(buffers[0], 1, 5), (buffers[1], 0, 6), (buffers[2], 0, 0), (buffers[3], 0, 3)]
+    )
+    whole = b"bcde" + "äöü".encode() + b"xyz"
+    assert len(blob) == len(whole)
+    for start in range(len(whole) + 1):
+        for end in range(start, len(whole) + 1):
+            assert blob[start:end] == whole[start:end]
+            assert (
+                b"".join(memoryview(b)[i:j] for b, i, j in blob.pieces(start, end))
+                == (whole[start:end])
+            )
+
+
+def test_a_reopened_table_shares_the_saved_text_and_saves_it_whole(
+    archive: Path, tmp_path: Path
+) -> None:
+    _open(archive, tmp_path)
+    (archive / "aaa_new.txt").write_text("# Neu\n\nEin neuer Artikel.\n", "utf-8")
+    _age(archive)
+    again = _open(archive, tmp_path, delta=True)  # a delta: the state is not saved
+    assert isinstance(again.passages, PassageTable)
+    pieces = again.passages.blob_pieces()
+    assert len(pieces) == 3  # the saved rows before the new article, its bytes, the rest
+    assert [isinstance(b, mmap.mmap) for b, _start, _end in pieces] == [True, False, True]
+    merged = _open(archive, tmp_path)  # merges: the state is saved from the pieced table
+    fresh = _open(archive, tmp_path / "elsewhere", rebuild=True)
+    assert list(merged.passages) == list(fresh.passages)
+    assert list(_open(archive, tmp_path).passages) == list(fresh.passages)  # read back
