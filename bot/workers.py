@@ -254,7 +254,7 @@ class CoreWorkers:
 # --- inside a worker process --------------------------------------------------------------------
 
 _core: Newsdesk | None = None
-_generation: object = 0  # the serving process's archive version last caught up with
+_version = ""  # the serving process's archive version this copy last caught up with
 
 
 def _logs_json() -> bool:
@@ -262,9 +262,9 @@ def _logs_json() -> bool:
     return any(isinstance(h.formatter, JsonFormatter) for h in logging.root.handlers)
 
 
-def _open_core(settings: Settings, generation: object, log_level: int, json_logs: bool) -> None:
+def _open_core(settings: Settings, version: str, log_level: int, json_logs: bool) -> None:
     """Open this worker's core from the saved index and warm it up (the pool's initializer)."""
-    global _core, _generation  # noqa: PLW0603 -- one core per worker process
+    global _core, _version  # noqa: PLW0603 -- one core per worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     logging.basicConfig(
         level=log_level, format="newsdesk (answering worker): %(levelname)s: %(message)s"
@@ -274,26 +274,26 @@ def _open_core(settings: Settings, generation: object, log_level: int, json_logs
             handler.setFormatter(JsonFormatter())
     _core = build_newsdesk(settings)
     _core.warm_up()
-    _generation = generation
+    _version = version
     gc.freeze()  # the knowledge base lives as long as we do: keep it out of collections
 
 
-def _current_core(generation: object) -> Newsdesk:
-    """This worker's core, reopened first if the serving process's archive is newer.
+def _current_core(version: str) -> Newsdesk:
+    """This worker's core, reopened first if the serving process's archive reflects other listings.
 
-    ``generation`` is the serving process's :attr:`~bot.archive.Archive.version`; a copy that
+    ``version`` is the serving process's :attr:`~bot.archive.Archive.version`; a copy that
     reflects the same listings (reopened already, told by :func:`_refresh`) needs nothing.
     """
-    global _generation  # noqa: PLW0603
+    global _version  # noqa: PLW0603
     if _core is None:
         raise RuntimeError("the answering worker has no core; _open_core did not run")
-    if generation != _generation:
-        if generation == _core.archive.version:
-            _generation = generation
+    if version != _version:
+        if version == _core.archive.version:
+            _version = version
             return _core
         _core.archive.reload_if_changed()  # a failure is logged; the old copy answers meanwhile
         if not _core.archive.changed():  # current now; after a failure, retry at the next question
-            _generation = generation
+            _version = version
     return _core
 
 
@@ -303,11 +303,11 @@ def _refresh() -> None:
         _core.archive.reload_if_changed()  # a failure is logged; questions retry
 
 
-def _handle(generation: object, text: str, context: RequestContext | None) -> Reply:
-    return _current_core(generation).handle(text, context)
+def _handle(version: str, text: str, context: RequestContext | None) -> Reply:
+    return _current_core(version).handle(text, context)
 
 
 def _ask(
-    generation: object, question: str, earlier: tuple[Turn, ...] = (), platform: str | None = None
+    version: str, question: str, earlier: tuple[Turn, ...] = (), platform: str | None = None
 ) -> Reply:
-    return _current_core(generation).ask(question, earlier, platform)
+    return _current_core(version).ask(question, earlier, platform)

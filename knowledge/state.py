@@ -198,19 +198,13 @@ class PassageTable(Sequence[Passage]):
         return cls(article_ids, blob, arrays)  # the bytearray itself: no copy of the text
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
-        """The offset arrays (the blob is :meth:`blob_view`)."""
+        """The offset arrays (the blob is :meth:`blob_pieces`)."""
         return {
             "slots": self._slots,
             "passage_slots": self._passage_slots,
             "passage_heading": self._heading,
             "article_passages": self._article_passages,
         }
-
-    def blob_view(self) -> memoryview:
-        """The UTF-8 blob of every slot (a copy when it is pieced: see :meth:`blob_pieces`)."""
-        if isinstance(self._blob, PiecedBlob):
-            return memoryview(self._blob[:])
-        return memoryview(self._blob)
 
     def blob_pieces(self, start: int = 0, end: int | None = None) -> list[tuple[Buffer, int, int]]:
         """Bytes ``[start, end)`` of the blob as ``(buffer, start, end)`` pieces, without a copy."""

@@ -231,13 +231,13 @@ def test_a_worker_retries_a_failed_reopen_at_the_next_question(
 
     monkeypatch.setattr(core.archive, "_reopen", flaky)
     monkeypatch.setattr(workers_module, "_core", core)
-    monkeypatch.setattr(workers_module, "_generation", 0)
+    monkeypatch.setattr(workers_module, "_version", "before")
     (articles / "005_quark.md").write_text(QUARKBYTE, encoding="utf-8")
     question = "Wie viel Geld sammelte Quarkbyte ein?"
-    assert not workers_module._ask(1, question).answered  # the reopen failed: the old copy
-    assert workers_module._ask(1, question).answered  # tried again, and current
+    assert not workers_module._ask("after", question).answered  # the reopen failed: the old copy
+    assert workers_module._ask("after", question).answered  # tried again, and current
     assert len(attempts) == 2
-    workers_module._ask(1, question)
+    workers_module._ask("after", question)
     assert len(attempts) == 2  # current: no more reopening
 
 
@@ -256,7 +256,7 @@ def test_a_worker_told_of_a_change_reopens_then_and_not_again_at_the_question(
 
     monkeypatch.setattr(worker.archive, "_reopen", counted)
     monkeypatch.setattr(workers_module, "_core", worker)
-    monkeypatch.setattr(workers_module, "_generation", core.archive.version)
+    monkeypatch.setattr(workers_module, "_version", core.archive.version)
     (articles / "005_quark.md").write_text(QUARKBYTE, encoding="utf-8")
     question = "Wie viel Geld sammelte Quarkbyte ein?"
     workers_module._refresh()  # the serving process saw the change and told the worker
